@@ -1,0 +1,152 @@
+/**
+ * Configuration: read the environment (and a `.env` file) once, validate every value, return a frozen typed object.
+ * Bad values are collected and reported together, one line each, naming the variable.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+
+/** Which channel carries messages. */
+export type Transport = 'whatsapp-web' | 'cloud-api' | 'none';
+
+/** Firm details used in explainers; a missing one is left out of replies, never invented. */
+export interface FirmDetails {
+  readonly name?: string;
+  readonly phone?: string;
+  readonly email?: string;
+  readonly address?: string;
+  /** Office hours as written in `OFFICE_HOURS`, shown to clients. */
+  readonly hours: string;
+}
+
+/** The validated configuration. */
+export interface Config {
+  readonly transport: Transport;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly intentsDir: string;
+  readonly responsesDir: string;
+  readonly adminPassword?: string;
+  readonly chromePath?: string;
+  readonly firm: FirmDetails;
+  readonly timezone: string;
+  readonly officeHours: string;
+  readonly consultationFee?: string;
+  readonly consultationMinutes: number;
+  readonly bookingLeadHours: number;
+  readonly staffNumbers: readonly string[];
+  readonly handoffIdleHours: number;
+  readonly retentionDays: number;
+  readonly nluThreshold?: number;
+  readonly logLevel: string;
+  readonly logMessageText: boolean;
+  readonly cloudApi: {
+    readonly token?: string;
+    readonly phoneNumberId?: string;
+    readonly appSecret?: string;
+    readonly verifyToken?: string;
+    readonly baseUrl: string;
+  };
+}
+
+/** Thrown when one or more variables are invalid; `problems` holds one line per bad value. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads `.env` in `cwd` without overriding variables already set in the environment. Returns {} when absent. */
+export function readDotEnv(cwd: string): Record<string, string> {
+  const file = resolve(cwd, '.env');
+  if (!existsSync(file)) return {};
+  return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+/**
+ * Builds the configuration from an environment. Throws {@link ConfigError} listing every bad variable.
+ * `cwd` anchors relative paths (`DATA_DIR`) and the project folders.
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd(), projectRoot = resolve(__dirname, '..')): Config {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const transport = (text('TRANSPORT') ?? 'whatsapp-web') as Transport;
+  if (!['whatsapp-web', 'cloud-api', 'none'].includes(transport)) {
+    problems.push(`TRANSPORT must be one of whatsapp-web, cloud-api, none (got "${transport}")`);
+  }
+  const timezone = text('FIRM_TIMEZONE') ?? 'America/New_York';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    problems.push(`FIRM_TIMEZONE must be an IANA time zone such as America/New_York (got "${timezone}")`);
+  }
+  const logLevel = (text('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  let nluThreshold: number | undefined;
+  const rawThreshold = text('NLU_THRESHOLD');
+  if (rawThreshold !== undefined) {
+    nluThreshold = Number(rawThreshold);
+    if (!Number.isFinite(nluThreshold) || nluThreshold < 0 || nluThreshold > 1) {
+      problems.push(`NLU_THRESHOLD must be a number from 0 to 1 (got "${rawThreshold}")`);
+      nluThreshold = undefined;
+    }
+  }
+  const staffNumbers = (text('STAFF_WHATSAPP_NUMBERS') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const number of staffNumbers) {
+    if (!/^\+?\d{8,15}$/.test(number.replace(/[\s-]/g, ''))) {
+      problems.push(`STAFF_WHATSAPP_NUMBERS must be phone numbers with country code, separated by commas (bad entry "${number}")`);
+    }
+  }
+  const baseUrl = text('CLOUD_API_BASE_URL') ?? 'https://graph.facebook.com/v21.0';
+  if (!/^https?:\/\/\S+$/.test(baseUrl)) problems.push(`CLOUD_API_BASE_URL must be an http(s) URL (got "${baseUrl}")`);
+  const officeHours = text('OFFICE_HOURS') ?? 'Mon-Fri 09:00-17:00';
+  const config: Config = {
+    transport,
+    port: integer('PORT', 3000, 0, 65535),
+    host: text('HOST') ?? '0.0.0.0',
+    dataDir: resolve(cwd, text('DATA_DIR') ?? './data'),
+    intentsDir: resolve(projectRoot, 'intents'),
+    responsesDir: resolve(projectRoot, 'responses'),
+    adminPassword: text('ADMIN_PASSWORD'),
+    chromePath: text('CHROME_PATH'),
+    firm: { name: text('FIRM_NAME'), phone: text('FIRM_PHONE'), email: text('FIRM_EMAIL'), address: text('FIRM_ADDRESS'), hours: officeHours },
+    timezone,
+    officeHours,
+    consultationFee: text('CONSULTATION_FEE'),
+    consultationMinutes: integer('CONSULTATION_MINUTES', 40, 10, 240),
+    bookingLeadHours: integer('BOOKING_LEAD_HOURS', 24, 0, 24 * 30),
+    staffNumbers: staffNumbers.map((n) => n.replace(/[^\d]/g, '')),
+    handoffIdleHours: integer('HANDOFF_IDLE_HOURS', 24, 1, 24 * 30),
+    retentionDays: integer('RETENTION_DAYS', 90, 1, 3650),
+    nluThreshold,
+    logLevel,
+    logMessageText: text('LOG_MESSAGE_TEXT') === 'true',
+    cloudApi: {
+      token: text('CLOUD_API_TOKEN'),
+      phoneNumberId: text('CLOUD_API_PHONE_NUMBER_ID'),
+      appSecret: text('CLOUD_API_APP_SECRET'),
+      verifyToken: text('CLOUD_API_VERIFY_TOKEN'),
+      baseUrl,
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,87 @@
+/**
+ * Composing replies: explainers with their placeholders filled, numbered lists, the footer and the notice.
+ */
+import { render, type ExplainerLibrary, type Placeholders } from '../content/explainers';
+import type { IntentId, Lang } from '../nlu/types';
+import { STRINGS } from './strings';
+import type { Choice } from './types';
+
+/** The topics of the numbered menu, in order: the emergency first. */
+export const MENU_INTENTS: readonly IntentId[] = [
+  'urgent_detention', 'know_your_rights', 'ice_detainer', 'habeas_corpus', 'about_287g', 'enforcement_abuse',
+  'complaint', 'civil_rights_lawsuit', 'injunction', 'uscis_delay', 'mandamus', 'other_immigration', 'community_help',
+  'fees', 'contact', 'consultation_book', 'human',
+];
+
+/** Turns content and phrasebook into reply texts for one firm. */
+export class Composer {
+  constructor(
+    private readonly library: ExplainerLibrary,
+    private readonly placeholders: Placeholders,
+    private readonly retentionDays: number,
+  ) {}
+
+  /** The explainer for `intent` in `lang`, placeholders filled; falls back to the other language, then to the menu prompt. */
+  explainer(intent: IntentId, lang: Lang): string {
+    const explainer = this.library.get(intent, lang) ?? this.library.get(intent, lang === 'en' ? 'es' : 'en');
+    if (!explainer) return STRINGS[lang].notUnderstood;
+    return render(explainer.body, this.placeholders) || STRINGS[lang].notUnderstood;
+  }
+
+  /** The label of a list entry. */
+  label(choice: Choice, lang: Lang): string {
+    return choice.kind === 'advice' ? STRINGS[lang].sendToTeam : this.library.title(choice.intent, lang);
+  }
+
+  /** "1 Title" lines plus "0 Menu". */
+  list(choices: readonly Choice[], lang: Lang): string {
+    const lines = choices.map((c, i) => `*${i + 1}* ${this.label(c, lang)}`);
+    lines.push(`*0* ${STRINGS[lang].menuZero}`);
+    return lines.join('\n');
+  }
+
+  /** Next steps after an explainer, with the not-legal-advice line. */
+  footer(choices: readonly Choice[], lang: Lang): string {
+    return `${STRINGS[lang].disclaimer}\n\n${STRINGS[lang].footerTitle}\n${this.list(choices, lang)}`;
+  }
+
+  /** The numbered menu of topics. */
+  menu(choices: readonly Choice[], lang: Lang): string {
+    const lines = choices.map((c, i) => `*${i + 1}* ${this.label(c, lang)}`);
+    return `${this.explainer('menu', lang)}\n\n${lines.join('\n')}`;
+  }
+
+  /** "Did you mean 1) … 2) …?" */
+  didYouMean(choices: readonly Choice[], lang: Lang): string {
+    const s = STRINGS[lang];
+    return `${s.didYouMean}\n${this.list(choices, lang)}\n\n${s.rephrase}`;
+  }
+
+  /** Nothing recognisable at all: ask again and offer the menu. */
+  notUnderstood(lang: Lang): string {
+    return `${STRINGS[lang].notUnderstood}\n*0* ${STRINGS[lang].menuZero}`;
+  }
+
+  /** The second miss in a row: offer a person or the team. */
+  secondMiss(choices: readonly Choice[], lang: Lang): string {
+    return `${STRINGS[lang].secondMiss}\n${this.list(choices, lang)}`;
+  }
+
+  /** The one-time first-contact notice (SPEC §2.1). */
+  notice(lang: Lang): string {
+    return STRINGS[lang].notice({ retentionDays: this.retentionDays });
+  }
+}
+
+/** Placeholder values from the firm's configuration; unset values stay undefined so their lines are dropped. */
+export function firmPlaceholders(firm: { name?: string; phone?: string; email?: string; address?: string; hours?: string }, consultation: { fee?: string; minutes: number }): Placeholders {
+  return {
+    'firm.name': firm.name,
+    'firm.phone': firm.phone,
+    'firm.email': firm.email,
+    'firm.address': firm.address,
+    'firm.hours': firm.hours,
+    'consultation.fee': consultation.fee,
+    'consultation.minutes': String(consultation.minutes),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The HTTP side: health endpoints now; the dashboard, JSON API and webhooks plug in here. Exported as start/stop so
+ * tests run it in-process on port 0.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log';
+
+/** What a channel reports about its connection, for `/readyz` and the dashboard. */
+export interface ChannelStatus {
+  readonly name: string;
+  readonly state: 'connected' | 'connecting' | 'down' | 'none';
+}
+
+/** What the HTTP app needs to know about the rest of the process. */
+export interface HttpDeps {
+  readonly log: Logger;
+  /** True when the database answers a trivial query. */
+  databaseOk(): boolean;
+  channel(): ChannelStatus;
+}
+
+/** Builds the express app. */
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const database = deps.databaseOk();
+    const channel = deps.channel();
+    const ready = database && (channel.state === 'connected' || channel.state === 'none');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: database ? 'ok' : 'down', channel });
+  });
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  // One error handler for everything: log the error, never send its stack.
+  app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) deps.log.error({ err }, 'http error');
+    res.status(status).json({ error: status === 500 ? 'internal error' : err.message });
+  });
+  return app;
+}
+
+/** A running HTTP server. */
+export interface RunningHttp {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Listens on `port` (0 picks a free one). Rejects with the listen error (e.g. port in use). */
+export function startHttp(app: express.Express, port: number, host: string): Promise<RunningHttp> {
+  return new Promise((resolve, reject) => {
+    const server: Server = app.listen(port, host);
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        stop: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections?.();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * Understanding one message: normalise → detect language → classify intent → decide whether to guess.
+ */
+import { DEFAULT_FEATURE_OPTIONS, intentFeatures, languageFeatures, type FeatureOptions } from './features';
+import { stratifiedFolds } from './folds';
+import { predict, trainNaiveBayes, type LabelledFeatures, type NaiveBayesModel, type ScoredLabel } from './naive-bayes';
+import { isEmojiToken, normalise } from './normalise';
+import { looksUrgent } from './urgency';
+import type { Corpus, Example } from './corpus';
+import { NONE, type IntentId, type Lang } from './types';
+
+/** Bumped whenever features or the file layout change, so an old saved model is retrained instead of misread. */
+export const MODEL_FORMAT = 3;
+
+/** A trained model as saved to disk. */
+export interface TrainedModel {
+  readonly format: number;
+  /** Fingerprint of the corpus it was trained on. */
+  readonly fingerprint: string;
+  readonly featureOptions: FeatureOptions;
+  readonly intent: NaiveBayesModel;
+  readonly language: NaiveBayesModel;
+  readonly trainedOn: number;
+}
+
+/** When Puente would rather not guess. */
+export interface DecisionOptions {
+  /** Minimum posterior probability of the top intent (NLU_THRESHOLD). */
+  readonly threshold: number;
+  /** Minimum gap between the top two intents' probabilities. */
+  readonly margin: number;
+}
+
+/** Defaults chosen on 5-fold cross-validation of the project's corpus (see README, "Understanding"). */
+export const DEFAULT_DECISION: DecisionOptions = { threshold: 0.45, margin: 0.1 };
+
+/** What Puente understood of one message. */
+export interface Understanding {
+  /** The intent to act on, or `none` when out of scope, too unsure, or the top two are too close. */
+  readonly intent: IntentId;
+  /** Posterior probability of the classifier's top intent (0 when the message holds nothing it knows). */
+  readonly confidence: number;
+  /** The classifier's top intent before the threshold was applied. */
+  readonly top: IntentId;
+  /** Up to three most probable intents other than `none`, most probable first. */
+  readonly candidates: readonly ScoredLabel[];
+  readonly language: Lang;
+  /** Probability of `language`; low for one-word or mixed messages. */
+  readonly languageConfidence: number;
+  /** Words (not emoji) in the message. */
+  readonly wordCount: number;
+  /** The message is made only of emoji. */
+  readonly emojiOnly: boolean;
+  /** Mostly letters of a script other than Latin (Chinese, Arabic…): neither English nor Spanish. */
+  readonly foreignScript: boolean;
+  /** Says an enforcement action is happening now or just happened (SPEC §2.7), by classifier or by wording. */
+  readonly urgent: boolean;
+}
+
+interface Featurised {
+  readonly example: Example;
+  readonly intent: LabelledFeatures;
+  readonly language: LabelledFeatures;
+}
+
+function featurise(examples: readonly Example[], options: FeatureOptions): Featurised[] {
+  return examples.map((example) => {
+    const { tokens } = normalise(example.text);
+    return {
+      example,
+      intent: { label: example.intent, features: intentFeatures(tokens, example.lang, options) },
+      language: { label: example.lang, features: languageFeatures(tokens) },
+    };
+  });
+}
+
+const SHARPNESS_GRID = [1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30];
+
+/**
+ * Picks the sharpness that minimises held-out negative log-likelihood (3 internal folds), so confidences mean what
+ * they say. Cheap: features are computed once; only the per-class sums are rescaled.
+ */
+function calibrate(data: readonly LabelledFeatures[], ids: readonly string[], alpha: number): number {
+  const k = 3;
+  const folds = stratifiedFolds(data, k, (d) => d.label, (d) => ids[data.indexOf(d)] ?? '');
+  const held: { priors: number[]; means: number[]; truth: number }[] = [];
+  for (let f = 0; f < k; f++) {
+    const model = trainNaiveBayes(data.filter((_, i) => folds[i] !== f), { alpha });
+    data.forEach((d, i) => {
+      if (folds[i] !== f) return;
+      const truth = model.labels.indexOf(d.label);
+      if (truth < 0) return;
+      const sums = new Array<number>(model.labels.length).fill(0);
+      let weight = 0;
+      for (const [feature, w] of d.features) {
+        const row = model.logLikelihoods[feature];
+        if (!row) continue;
+        weight += w;
+        row.forEach((v, li) => (sums[li] += w * v));
+      }
+      if (weight === 0) return;
+      held.push({ priors: model.logPriors, means: sums.map((s) => s / weight), truth });
+    });
+  }
+  let best = SHARPNESS_GRID[0];
+  let bestLoss = Infinity;
+  for (const s of SHARPNESS_GRID) {
+    let loss = 0;
+    for (const h of held) {
+      const scores = h.means.map((m, i) => h.priors[i] + s * m);
+      const max = Math.max(...scores);
+      const logTotal = max + Math.log(scores.reduce((acc, v) => acc + Math.exp(v - max), 0));
+      loss += logTotal - scores[h.truth];
+    }
+    if (loss < bestLoss) [best, bestLoss] = [s, loss];
+  }
+  return best;
+}
+
+/** Options for {@link trainModel}. */
+export interface TrainModelOptions {
+  readonly features?: FeatureOptions;
+  readonly alpha?: number;
+}
+
+/** Trains the intent and language models from labelled examples. Pure: no I/O. */
+export function trainModel(corpus: Pick<Corpus, 'examples' | 'fingerprint'>, options: TrainModelOptions = {}): TrainedModel {
+  const featureOptions = options.features ?? DEFAULT_FEATURE_OPTIONS;
+  const alpha = options.alpha ?? 0.1;
+  const data = featurise(corpus.examples, featureOptions);
+  const ids = corpus.examples.map((e) => `${e.intent}|${e.lang}|${e.text}`);
+  const intentData = data.map((d) => d.intent);
+  const languageData = data.map((d) => d.language);
+  const intent = trainNaiveBayes(intentData, { alpha, sharpness: calibrate(intentData, ids, alpha) });
+  const language = trainNaiveBayes(languageData, { alpha: 0.5, sharpness: calibrate(languageData, ids, 0.5) });
+  return { format: MODEL_FORMAT, fingerprint: corpus.fingerprint, featureOptions, intent, language, trainedOn: corpus.examples.length };
+}
+
+/** Understands messages with a trained model. Stateless apart from caches; safe to share. */
+export class Nlu {
+  constructor(
+    readonly model: TrainedModel,
+    readonly decision: DecisionOptions = DEFAULT_DECISION,
+  ) {}
+
+  /**
+   * Understands one message. `hint` is the conversation's language, used when the message itself does not say
+   * (one word, emoji, numbers). Never throws; empty or unknown input comes back as `none` with confidence 0.
+   */
+  understand(text: string, hint?: Lang): Understanding {
+    const normalised = normalise(text);
+    const { tokens } = normalised;
+    const words = tokens.filter((t) => !isEmojiToken(t));
+    const emojiOnly = tokens.length > 0 && words.length === 0;
+    const foreignScript = normalised.foreignLetters > normalised.latinLetters;
+    const { language, languageConfidence } = this.detectLanguage(tokens, normalised.spanishMarks, hint);
+    const stemLang: Lang = languageConfidence >= 0.6 || !hint ? language : hint;
+    const prediction = predict(this.model.intent, intentFeatures(tokens, stemLang, this.model.featureOptions));
+    const known = prediction.knownFeatures > 0 && !foreignScript;
+    const ranked = known ? prediction.ranked : [];
+    const first = ranked[0];
+    const second = ranked[1];
+    const confidence = first?.probability ?? 0;
+    const top = first?.label ?? NONE;
+    const candidates = ranked.filter((r) => r.label !== NONE).slice(0, 3);
+    const sure =
+      first !== undefined &&
+      confidence >= this.decision.threshold &&
+      confidence - (second?.probability ?? 0) >= this.decision.margin;
+    const intent = sure ? top : NONE;
+    const urgentScore = ranked.find((r) => r.label === 'urgent_detention')?.probability ?? 0;
+    const urgent = intent === 'urgent_detention' || looksUrgent(tokens, urgentScore);
+    return {
+      intent, confidence, top, candidates, language, languageConfidence,
+      wordCount: words.length, emojiOnly, foreignScript, urgent,
+    };
+  }
+
+  private detectLanguage(tokens: readonly string[], spanishMarks: number, hint?: Lang): { language: Lang; languageConfidence: number } {
+    const prediction = predict(this.model.language, languageFeatures(tokens));
+    if (prediction.knownFeatures === 0) {
+      if (spanishMarks > 0) return { language: 'es', languageConfidence: 0.9 };
+      return { language: hint ?? 'en', languageConfidence: 0 };
+    }
+    let pEs = prediction.ranked.find((r) => r.label === 'es')?.probability ?? 0;
+    // ñ, ¿, ¡ and accented vowels are Spanish evidence the folded tokens no longer carry.
+    if (spanishMarks > 0) pEs = Math.max(pEs, 1 - (1 - pEs) * 0.1);
+    return pEs >= 0.5 ? { language: 'es', languageConfidence: pEs } : { language: 'en', languageConfidence: 1 - pEs };
+  }
+}

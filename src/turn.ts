@@ -1,0 +1,154 @@
+/**
+ * One turn, end to end: de-duplicate, keep each chat in order, load → decide → persist (one transaction) → send.
+ * This is the single error boundary for every channel: nothing escapes into the channel's event loop and no stack
+ * trace reaches a client.
+ */
+import { initialState, type DialogueEngine } from './dialogue/engine';
+import { STRINGS } from './dialogue/strings';
+import type { InboundMessage } from './dialogue/types';
+import { maskChat, type Logger } from './log';
+import type { ConversationStore, OutboxEntry } from './storage/types';
+
+/** Where time comes from; tests pass a fake. */
+export interface Clock {
+  now(): Date;
+}
+
+/** The system clock. */
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Sends a text to a chat through the active channel. Rejects when the channel could not send it. */
+export interface Outbound {
+  send(chat: string, text: string): Promise<void>;
+}
+
+/** How one inbound message ended. */
+export type TurnOutcome = 'answered' | 'silent' | 'duplicate' | 'rate-limited' | 'failed';
+
+/** Flood protection per chat. */
+export interface RateLimit {
+  /** Messages allowed per window. */
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+/** Dependencies of the runner. */
+export interface TurnRunnerDeps {
+  readonly store: ConversationStore;
+  readonly engine: DialogueEngine;
+  readonly outbound: Outbound;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  readonly rateLimit?: RateLimit;
+}
+
+const FLOOD_NOTICE = {
+  en: 'You are sending many messages very quickly. I will read the next ones in a minute. If this is an emergency, a person will see your messages.',
+  es: 'Está enviando muchos mensajes muy rápido. Leeré los siguientes en un minuto. Si es una emergencia, una persona verá sus mensajes.',
+};
+
+/** Runs turns. One instance per process. */
+export class TurnRunner {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly recent = new Map<string, { times: number[]; warned: boolean }>();
+  private readonly clock: Clock;
+  private readonly rateLimit: RateLimit;
+
+  constructor(private readonly deps: TurnRunnerDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.rateLimit = deps.rateLimit ?? { max: 12, windowMs: 60_000 };
+  }
+
+  /**
+   * Handles one inbound message. Messages of one chat run strictly in arrival order; different chats run
+   * independently. Never rejects.
+   */
+  handle(message: InboundMessage): Promise<TurnOutcome> {
+    const previous = this.queues.get(message.chat) ?? Promise.resolve();
+    const run = previous.then(() => this.run(message));
+    const tail = run.catch(() => undefined);
+    this.queues.set(message.chat, tail);
+    void tail.then(() => {
+      if (this.queues.get(message.chat) === tail) this.queues.delete(message.chat);
+    });
+    return run;
+  }
+
+  /** Resolves when every turn accepted so far has finished (used on shutdown). */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+  }
+
+  /** Sends replies that were committed but never sent (after a crash or a failed send). Returns how many were sent. */
+  async flushOutbox(): Promise<number> {
+    let sent = 0;
+    for (const entry of this.deps.store.unsent()) if (await this.deliver(entry)) sent++;
+    return sent;
+  }
+
+  private async run(message: InboundMessage): Promise<TurnOutcome> {
+    const { store, engine, log } = this.deps;
+    try {
+      if (store.isProcessed(message.id)) return 'duplicate';
+      const now = this.clock.now();
+      const previous = store.loadState(message.chat);
+      if (this.flooding(message.chat, now)) return this.throttle(message, now);
+      const result = engine.handle(previous, message, now);
+      const outbox = store.commitTurn({ message, state: result.state, analysis: result.analysis, replies: result.replies, effects: result.effects, at: now });
+      if (outbox === 'duplicate') return 'duplicate';
+      log.info({ chat: maskChat(message.chat), messageId: message.id, intent: result.analysis.intent, lang: result.analysis.lang, effects: result.effects.map((e) => e.type) }, 'turn');
+      for (const entry of outbox) await this.deliver(entry);
+      return outbox.length > 0 ? 'answered' : 'silent';
+    } catch (err) {
+      log.error({ err, chat: maskChat(message.chat), messageId: message.id }, 'turn failed');
+      await this.apologise(message);
+      return 'failed';
+    }
+  }
+
+  private flooding(chat: string, now: Date): boolean {
+    const { max, windowMs } = this.rateLimit;
+    const entry = this.recent.get(chat) ?? { times: [], warned: false };
+    entry.times = entry.times.filter((t) => now.getTime() - t < windowMs);
+    entry.times.push(now.getTime());
+    if (entry.times.length <= max) entry.warned = false;
+    this.recent.set(chat, entry);
+    return entry.times.length > max;
+  }
+
+  /** Over the limit: the message is kept (transcript, de-duplication) and one polite notice is sent per flood. */
+  private async throttle(message: InboundMessage, now: Date): Promise<TurnOutcome> {
+    const { store } = this.deps;
+    const state = store.loadState(message.chat) ?? initialState();
+    const entry = this.recent.get(message.chat)!;
+    const replies = entry.warned ? [] : [FLOOD_NOTICE[state.lang]];
+    entry.warned = true;
+    const outbox = store.commitTurn({ message, state, analysis: null, replies, effects: [], at: now });
+    if (outbox !== 'duplicate') for (const e of outbox) await this.deliver(e);
+    this.deps.log.warn({ chat: maskChat(message.chat), messageId: message.id }, 'rate limited');
+    return 'rate-limited';
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<boolean> {
+    const { store, outbound, log } = this.deps;
+    try {
+      await outbound.send(entry.chat, entry.text);
+      store.markSent(entry.id, this.clock.now());
+      return true;
+    } catch (err) {
+      store.markFailed(entry.id);
+      log.warn({ err, chat: maskChat(entry.chat), outboxId: entry.id }, 'send failed; will retry');
+      return false;
+    }
+  }
+
+  private async apologise(message: InboundMessage): Promise<void> {
+    try {
+      const lang = this.deps.store.loadState(message.chat)?.lang;
+      const text = lang ? STRINGS[lang].apology : `${STRINGS.en.apology}\n${STRINGS.es.apology}`;
+      await this.deps.outbound.send(message.chat, text);
+    } catch (err) {
+      this.deps.log.error({ err, chat: maskChat(message.chat) }, 'apology failed');
+    }
+  }
+}
