@@ -62,6 +62,8 @@ export class DialogueEngine {
     if (state.lastTurnAt && now.getTime() - Date.parse(state.lastTurnAt) > MISS_MEMORY_MS) state = { ...state, misses: 0 };
     const draft: Draft = { state, replies: [], effects: [], intent: null, confidence: null };
     this.decide(draft, message, isNew);
+    // A very long message was classified on its beginning: say so, whatever the answer was.
+    if ((message.text ?? '').length > MAX_NLU_CHARS && draft.replies.length > 0) this.say(draft, STRINGS[draft.state.lang].longMessage);
     return this.finish(draft, now);
   }
 
@@ -74,7 +76,12 @@ export class DialogueEngine {
     }
     if (message.type !== 'text' && !text) return this.say(d, STRINGS[d.state.lang].pleaseType);
     if (!text) return this.say(d, STRINGS[d.state.lang].empty);
-    if (command) return this.command(d, command, text);
+    if (command) {
+      // A first message that is a command word ("menú") sets the language only when the word is unmistakable.
+      const u = isNew && command.type !== 'language' ? this.deps.nlu.understand(text) : undefined;
+      if (u && u.languageConfidence >= 0.9) d.state = { ...d.state, lang: u.language };
+      return this.command(d, command, text);
+    }
     const understanding = this.deps.nlu.understand(text, isNew ? undefined : d.state.lang);
     this.updateLanguage(d, understanding, isNew);
     d.confidence = understanding.confidence;
@@ -87,7 +94,6 @@ export class DialogueEngine {
     d.intent = understanding.intent;
     if (understanding.intent === NONE) this.notUnderstood(d, text, understanding);
     else this.answer(d, understanding.intent, text);
-    if (text.length > MAX_NLU_CHARS) this.say(d, STRINGS[d.state.lang].longMessage);
   }
 
   private command(d: Draft, command: Command, text: string): void {
@@ -129,7 +135,8 @@ export class DialogueEngine {
   }
 
   private updateLanguage(d: Draft, u: Understanding, isNew: boolean): void {
-    const sure = u.languageConfidence >= SWITCH_CONFIDENCE && u.wordCount > 0;
+    // Gibberish and lone unknown words say nothing about the language; keep the conversation's.
+    const sure = u.languageConfidence >= SWITCH_CONFIDENCE && (u.intent !== NONE || u.wordCount >= 3);
     const overrides = u.languageConfidence >= OVERRIDE_CHOSEN_CONFIDENCE && u.wordCount >= 3;
     if (isNew ? u.languageConfidence > 0 : sure && (!d.state.langChosen || overrides)) {
       d.state = { ...d.state, lang: u.language, langChosen: d.state.langChosen && u.language === d.state.lang };

@@ -16,7 +16,7 @@ export interface FeatureOptions {
 }
 
 /** The weights chosen by cross-validation on the project's corpus (see `npx puente eval`). */
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { stemWeight: 1, bigramWeight: 0.5, trigramWeight: 0.3 };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { stemWeight: 1, bigramWeight: 0.7, trigramWeight: 0.3 };
 
 function add(bag: Map<string, number>, key: string, weight: number): void {
   if (weight <= 0) return;

@@ -29,11 +29,18 @@ export interface NaiveBayesModel {
   readonly labels: string[];
   readonly alpha: number;
   readonly sharpness: number;
+  /**
+   * Evidence a message needs before its words can outweigh the prior fully: scores use sum / (weight + evidence), so a
+   * one-word message is less certain than a sentence saying the same thing. Fitted with `sharpness`.
+   */
+  readonly evidence?: number;
   readonly logPriors: number[];
   /** Per-label log of the smoothed probability of a feature never seen with that label. */
   readonly logUnseen: number[];
   /** feature → per-label log-likelihood, only for features seen in training. */
   readonly logLikelihoods: Record<string, number[]>;
+  /** feature → inverse document frequency weight (absent when trained without IDF). */
+  readonly idf?: Record<string, number>;
 }
 
 /** Options for training. */
@@ -42,6 +49,12 @@ export interface TrainOptions {
   readonly alpha?: number;
   /** Multiplier on the mean per-feature log-likelihood (default 8); see the module comment. */
   readonly sharpness?: number;
+  /**
+   * Weight features by inverse document frequency and normalise each training document to unit length (Rennie et al.,
+   * "Tackling the poor assumptions of naive Bayes text classifiers", 2003): common words stop drowning rare, telling
+   * ones, and long examples stop dominating their class. Default true.
+   */
+  readonly tfidf?: boolean;
 }
 
 /** Trains a model. Throws on an empty training set (a programming error, not user input). */
@@ -53,14 +66,22 @@ export function trainNaiveBayes(examples: readonly LabelledFeatures[], options: 
   const docCounts = new Array<number>(labels.length).fill(0);
   const totals = new Array<number>(labels.length).fill(0);
   const counts = new Map<string, number[]>();
+  const idf = options.tfidf === false ? undefined : inverseDocumentFrequencies(examples);
   for (const { label, features } of examples) {
     const li = index.get(label)!;
     docCounts[li] += 1;
+    let norm = 1;
+    if (idf) {
+      let squares = 0;
+      for (const [feature, weight] of features) squares += (weight * idf[feature]) ** 2;
+      norm = Math.sqrt(squares) || 1;
+    }
     for (const [feature, weight] of features) {
       let row = counts.get(feature);
       if (!row) counts.set(feature, (row = new Array<number>(labels.length).fill(0)));
-      row[li] += weight;
-      totals[li] += weight;
+      const w = (idf ? weight * idf[feature] : weight) / norm;
+      row[li] += w;
+      totals[li] += w;
     }
   }
   const vocabulary = counts.size;
@@ -76,7 +97,16 @@ export function trainNaiveBayes(examples: readonly LabelledFeatures[], options: 
     logPriors: docCounts.map((n) => Math.log(n / examples.length)),
     logUnseen: denominators.map((d) => Math.log(alpha) - d),
     logLikelihoods,
+    idf,
   };
+}
+
+function inverseDocumentFrequencies(examples: readonly LabelledFeatures[]): Record<string, number> {
+  const df = new Map<string, number>();
+  for (const { features } of examples) for (const feature of features.keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
+  const idf: Record<string, number> = Object.create(null);
+  for (const [feature, n] of df) idf[feature] = Math.log(examples.length / n) + 1;
+  return idf;
 }
 
 /** Result of scoring one message. */
@@ -99,14 +129,15 @@ export function predict(model: NaiveBayesModel, features: ReadonlyMap<string, nu
   for (const [feature, w] of features) {
     const row = model.logLikelihoods[feature];
     if (row === undefined) continue;
+    const weighted = model.idf ? w * model.idf[feature] : w;
     known += 1;
-    weight += w;
-    for (let i = 0; i < n; i++) sums[i] += w * row[i];
+    weight += weighted;
+    for (let i = 0; i < n; i++) sums[i] += weighted * row[i];
   }
   const scores = new Float64Array(n);
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
-    scores[i] = model.logPriors[i] + (weight > 0 ? (model.sharpness * sums[i]) / weight : 0);
+    scores[i] = model.logPriors[i] + (weight > 0 ? (model.sharpness * sums[i]) / (weight + (model.evidence ?? 0)) : 0);
     if (scores[i] > max) max = scores[i];
   }
   let total = 0;
@@ -118,7 +149,7 @@ export function predict(model: NaiveBayesModel, features: ReadonlyMap<string, nu
   return { ranked, knownFeatures: known };
 }
 
-/** Returns a copy of the model with another sharpness (used when calibrating). */
-export function withSharpness(model: NaiveBayesModel, sharpness: number): NaiveBayesModel {
-  return { ...model, sharpness };
+/** Returns a copy of the model with other calibration constants. */
+export function withCalibration(model: NaiveBayesModel, sharpness: number, evidence: number): NaiveBayesModel {
+  return { ...model, sharpness, evidence };
 }

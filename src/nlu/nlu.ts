@@ -3,14 +3,14 @@
  */
 import { DEFAULT_FEATURE_OPTIONS, intentFeatures, languageFeatures, type FeatureOptions } from './features';
 import { stratifiedFolds } from './folds';
-import { predict, trainNaiveBayes, type LabelledFeatures, type NaiveBayesModel, type ScoredLabel } from './naive-bayes';
+import { predict, trainNaiveBayes, withCalibration, type LabelledFeatures, type NaiveBayesModel, type ScoredLabel } from './naive-bayes';
 import { isEmojiToken, normalise } from './normalise';
 import { looksUrgent } from './urgency';
 import type { Corpus, Example } from './corpus';
 import { NONE, type IntentId, type Lang } from './types';
 
 /** Bumped whenever features or the file layout change, so an old saved model is retrained instead of misread. */
-export const MODEL_FORMAT = 3;
+export const MODEL_FORMAT = 7;
 
 /** A trained model as saved to disk. */
 export interface TrainedModel {
@@ -74,16 +74,18 @@ function featurise(examples: readonly Example[], options: FeatureOptions): Featu
   });
 }
 
-const SHARPNESS_GRID = [1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30];
+const SHARPNESS_GRID = [1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 65, 80, 100, 130, 160, 200];
+const EVIDENCE_GRID = [0, 2, 4, 8, 16, 32, 64, 128, 256];
 
 /**
- * Picks the sharpness that minimises held-out negative log-likelihood (3 internal folds), so confidences mean what
- * they say. Cheap: features are computed once; only the per-class sums are rescaled.
+ * Picks the sharpness and evidence constants that minimise held-out negative log-likelihood (3 internal folds), so
+ * confidences mean what they say. Cheap: features are computed once; only the per-class sums are rescaled.
  */
-function calibrate(data: readonly LabelledFeatures[], ids: readonly string[], alpha: number): number {
+function calibrate(data: readonly LabelledFeatures[], ids: readonly string[], alpha: number): { sharpness: number; evidence: number } {
   const k = 3;
-  const folds = stratifiedFolds(data, k, (d) => d.label, (d) => ids[data.indexOf(d)] ?? '');
-  const held: { priors: number[]; means: number[]; truth: number }[] = [];
+  const position = new Map(data.map((d, i) => [d, i]));
+  const folds = stratifiedFolds(data, k, (d) => d.label, (d) => ids[position.get(d)!] ?? '');
+  const held: { priors: number[]; sums: number[]; weight: number; truth: number }[] = [];
   for (let f = 0; f < k; f++) {
     const model = trainNaiveBayes(data.filter((_, i) => folds[i] !== f), { alpha });
     data.forEach((d, i) => {
@@ -95,24 +97,27 @@ function calibrate(data: readonly LabelledFeatures[], ids: readonly string[], al
       for (const [feature, w] of d.features) {
         const row = model.logLikelihoods[feature];
         if (!row) continue;
-        weight += w;
-        row.forEach((v, li) => (sums[li] += w * v));
+        const weighted = model.idf ? w * model.idf[feature] : w;
+        weight += weighted;
+        row.forEach((v, li) => (sums[li] += weighted * v));
       }
       if (weight === 0) return;
-      held.push({ priors: model.logPriors, means: sums.map((s) => s / weight), truth });
+      held.push({ priors: model.logPriors, sums, weight, truth });
     });
   }
-  let best = SHARPNESS_GRID[0];
+  let best = { sharpness: SHARPNESS_GRID[0], evidence: 0 };
   let bestLoss = Infinity;
-  for (const s of SHARPNESS_GRID) {
-    let loss = 0;
-    for (const h of held) {
-      const scores = h.means.map((m, i) => h.priors[i] + s * m);
-      const max = Math.max(...scores);
-      const logTotal = max + Math.log(scores.reduce((acc, v) => acc + Math.exp(v - max), 0));
-      loss += logTotal - scores[h.truth];
+  for (const evidence of EVIDENCE_GRID) {
+    for (const sharpness of SHARPNESS_GRID) {
+      let loss = 0;
+      for (const h of held) {
+        const scores = h.sums.map((s, i) => h.priors[i] + (sharpness * s) / (h.weight + evidence));
+        const max = Math.max(...scores);
+        const logTotal = max + Math.log(scores.reduce((acc, v) => acc + Math.exp(v - max), 0));
+        loss += logTotal - scores[h.truth];
+      }
+      if (loss < bestLoss) [best, bestLoss] = [{ sharpness, evidence }, loss];
     }
-    if (loss < bestLoss) [best, bestLoss] = [s, loss];
   }
   return best;
 }
@@ -131,8 +136,10 @@ export function trainModel(corpus: Pick<Corpus, 'examples' | 'fingerprint'>, opt
   const ids = corpus.examples.map((e) => `${e.intent}|${e.lang}|${e.text}`);
   const intentData = data.map((d) => d.intent);
   const languageData = data.map((d) => d.language);
-  const intent = trainNaiveBayes(intentData, { alpha, sharpness: calibrate(intentData, ids, alpha) });
-  const language = trainNaiveBayes(languageData, { alpha: 0.5, sharpness: calibrate(languageData, ids, 0.5) });
+  const ic = calibrate(intentData, ids, alpha);
+  const lc = calibrate(languageData, ids, 0.5);
+  const intent = withCalibration(trainNaiveBayes(intentData, { alpha }), ic.sharpness, ic.evidence);
+  const language = withCalibration(trainNaiveBayes(languageData, { alpha: 0.5 }), lc.sharpness, lc.evidence);
   return { format: MODEL_FORMAT, fingerprint: corpus.fingerprint, featureOptions, intent, language, trainedOn: corpus.examples.length };
 }
 

@@ -1,0 +1,84 @@
+/** Shared test fixtures: the real model trained once per test file, real content, real SQLite in a temp folder. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { ExplainerLibrary } from '../src/content/explainers';
+import { Composer, firmPlaceholders } from '../src/dialogue/compose';
+import { DialogueEngine } from '../src/dialogue/engine';
+import type { InboundMessage } from '../src/dialogue/types';
+import { createLogger } from '../src/log';
+import { loadCorpus } from '../src/nlu/corpus';
+import { DEFAULT_DECISION, Nlu, trainModel, type TrainedModel } from '../src/nlu/nlu';
+import { openDatabase } from '../src/storage/sqlite';
+import { SqliteConversationStore } from '../src/storage/sqlite-store';
+import { TurnRunner, type Clock } from '../src/turn';
+
+export const ROOT = resolve(__dirname, '..');
+export const INTENTS_DIR = join(ROOT, 'intents');
+export const RESPONSES_DIR = join(ROOT, 'responses');
+
+let model: TrainedModel | undefined;
+/** The model trained on the project's own intents (once per test file). */
+export function projectModel(): TrainedModel {
+  return (model ??= trainModel(loadCorpus(INTENTS_DIR)));
+}
+
+export function projectNlu(): Nlu {
+  return new Nlu(projectModel(), DEFAULT_DECISION);
+}
+
+/** A temporary folder removed by the returned function. */
+export function tempDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'puente-test-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A clock the test moves by hand. */
+export class FakeClock implements Clock {
+  constructor(public current = new Date('2026-11-30T15:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Collects log lines so tests can check what was (not) logged. */
+export function memoryLog() {
+  const lines: string[] = [];
+  const stream = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+  return { log: createLogger({ level: 'info', destination: stream, pretty: false }), lines };
+}
+
+export function engineWith(firm: Record<string, string | undefined> = {}, fee?: string): DialogueEngine {
+  const composer = new Composer(ExplainerLibrary.load(RESPONSES_DIR), firmPlaceholders({ hours: 'Mon-Fri 09:00-17:00', ...firm }, { fee, minutes: 40 }), 90);
+  return new DialogueEngine({ nlu: projectNlu(), composer });
+}
+
+/** A whole Puente core on a real SQLite file, with a fake channel that records what was sent. */
+export function harness(options: { dbFile?: string } = {}) {
+  const tmp = options.dbFile ? undefined : tempDir();
+  const dbFile = options.dbFile ?? join(tmp!.dir, 'puente.db');
+  const db = openDatabase(dbFile);
+  const store = new SqliteConversationStore(db);
+  const clock = new FakeClock();
+  const sent: { chat: string; text: string }[] = [];
+  const { log, lines } = memoryLog();
+  const runner = new TurnRunner({ store, engine: engineWith(), outbound: { send: async (chat, text) => void sent.push({ chat, text }) }, log, clock });
+  let counter = 0;
+  /** Sends a message and returns the replies it produced. */
+  const say = async (chat: string, text: string, extra: Partial<InboundMessage> = {}): Promise<string[]> => {
+    const before = sent.length;
+    await runner.handle({ id: `m${counter++}`, chat, text, type: 'text', receivedAt: clock.now(), ...extra });
+    return sent.slice(before).filter((s) => s.chat === chat).map((s) => s.text);
+  };
+  return {
+    db, store, clock, sent, logLines: lines, runner, say, dbFile,
+    close: () => {
+      db.close();
+      tmp?.remove();
+    },
+  };
+}
