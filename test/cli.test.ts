@@ -1,0 +1,71 @@
+/** The command line as a user runs it: the compiled program in a child process (built by `npm test` first). */
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, tempDir } from './helpers';
+
+const BIN = join(ROOT, 'bin', 'puente.js');
+let tmp: ReturnType<typeof tempDir>;
+beforeAll(() => (tmp = tempDir()));
+afterAll(() => tmp.remove());
+
+function run(args: string[], input = '', env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, DATA_DIR: tmp.dir, TRANSPORT: 'none', ...env }, timeout: 60_000 });
+}
+
+it('chat --json: one JSON line per reply on stdout, nothing else; a repeated id is answered once', () => {
+  const lines = [
+    { from: '15550001', text: 'hola', id: 'x1' },
+    { from: '15550001', text: 'hola', id: 'x1' },
+    { from: '15550002', text: 'what is 287g' },
+    { from: '15550002', text: '', type: 'ptt' },
+  ].map((l) => JSON.stringify(l)).join('\n');
+  const result = run(['chat', '--json'], `${lines}\nnot json\n`);
+  expect(result.status).toBe(0);
+  const out = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { to: string; text: string });
+  expect(out.filter((o) => o.to === '15550001')).toHaveLength(1);
+  expect(out.filter((o) => o.to === '15550002')).toHaveLength(2);
+  expect(out.every((o) => o.text.trim().length > 0)).toBe(true);
+  expect(result.stderr).toContain('skipped input line: not valid JSON');
+});
+
+it('classify writes one JSON line per input line', () => {
+  const result = run(['classify'], 'what is a writ of mandamus\nasdfgh\nla migra se llevo a mi esposo\n');
+  const out = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  expect(out).toHaveLength(3);
+  expect(out[0]).toMatchObject({ text: 'what is a writ of mandamus', intent: 'mandamus', language: 'en' });
+  expect(out[1].intent).toBe('none');
+  expect(out[2].language).toBe('es');
+});
+
+it('bad arguments and bad environment end with one clear line, no stack trace', () => {
+  const unknown = run(['frobnicate']);
+  expect(unknown.status).toBe(2);
+  expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+  const folds = run(['eval', '--folds', 'x']);
+  expect(folds.stderr).toMatch(/--folds/);
+  const env = run(['start'], '', { PORT: 'abc', TRANSPORT: 'pigeon' });
+  expect(env.status).toBe(1);
+  expect(env.stderr).toMatch(/PORT/);
+  expect(env.stderr).toMatch(/TRANSPORT/);
+  expect(env.stderr).not.toMatch(/\n\s+at /);
+});
+
+it('start serves /healthz and /readyz, and stops on SIGTERM', async () => {
+  const child = spawn(process.execPath, [BIN, 'start'], { env: { ...process.env, DATA_DIR: tmp.dir, TRANSPORT: 'none', PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffer = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = /"port":(\d+).*"msg":"ready"/.exec(buffer);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', () => reject(new Error(`exited early: ${buffer}`)));
+  });
+  const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+  expect(health.status).toBe(200);
+  const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+  expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+});

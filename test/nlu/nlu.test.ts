@@ -1,0 +1,93 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { predict, trainNaiveBayes } from '../../src/nlu/naive-bayes';
+import { loadOrTrain } from '../../src/nlu/model-store';
+import { projectNlu, tempDir } from '../helpers';
+
+const nlu = projectNlu();
+
+describe('language detection on short, accentless, misspelled text', () => {
+  it.each([
+    ['hola', 'es'], ['buenas tardes', 'es'], ['mi esposo', 'es'], ['ayuda porfa', 'es'], ['q hago', 'es'],
+    ['nesesito abogado', 'es'], ['hi there', 'en'], ['help pls', 'en'], ['my husband', 'en'], ['wat do i do', 'en'],
+    ['need lawyer', 'en'], ['gracias', 'es'], ['thanks', 'en'],
+  ])('%s → %s', (text, lang) => {
+    expect(nlu.understand(text).language).toBe(lang);
+  });
+});
+
+describe('intent classification', () => {
+  it.each([
+    ['what is 287g', 'about_287g'],
+    ['mi condado tiene convenio 287(g) con ICE?', 'about_287g'],
+    ['my green card application is stuck at uscis for 2 years', 'uscis_delay'],
+    ['que es un writ of mandamus', 'mandamus'],
+    ['the jail wont let my brother go because of an ice hold', 'ice_detainer'],
+    ['cuanto cuesta la consulta', 'fees'],
+    ['quiero hablar con una persona', 'human'],
+    ['gracias!!', 'thanks'],
+  ])('%s → %s', (text, intent) => {
+    expect(nlu.understand(text).intent).toBe(intent);
+  });
+
+  it('answers none for out-of-scope and unknown input instead of the largest class', () => {
+    for (const text of ['asdfgh', 'qwerty zxcv', '', '🙂']) {
+      const u = nlu.understand(text);
+      expect(u.intent).toBe('none');
+    }
+    expect(nlu.understand('asdfgh').confidence).toBeLessThan(0.5);
+  });
+
+  it('returns a real probability distribution, even for very long messages', () => {
+    const long = 'my husband was detained by ice and the jail will not release him '.repeat(500);
+    const u = nlu.understand(long);
+    expect(Number.isFinite(u.confidence)).toBe(true);
+    expect(u.confidence).toBeGreaterThan(0);
+    expect(u.confidence).toBeLessThanOrEqual(1);
+    const p = predict(nlu.model.intent, new Map([['w:detain', 1]]));
+    expect(p.ranked.reduce((s, r) => s + r.probability, 0)).toBeCloseTo(1, 10);
+  });
+
+  it('flags emergencies by wording even when the classifier is unsure, and not hypotheticals', () => {
+    expect(nlu.understand('ice grabbed my dad outside').urgent).toBe(true);
+    expect(nlu.understand('se llevaron a mi papa los de la migra').urgent).toBe(true);
+    expect(nlu.understand('que pasa si la migra viene a mi casa').urgent).toBe(false);
+    expect(nlu.understand('i took my citizenship test today').urgent).toBe(false);
+  });
+});
+
+describe('naive Bayes', () => {
+  it('ignores unseen features and reports how many were known', () => {
+    const model = trainNaiveBayes([
+      { label: 'a', features: new Map([['x', 1]]) },
+      { label: 'b', features: new Map([['y', 1]]) },
+    ]);
+    expect(predict(model, new Map([['zzz', 1]])).knownFeatures).toBe(0);
+    expect(predict(model, new Map([['x', 1]])).ranked[0].label).toBe('a');
+  });
+});
+
+describe('saved model', () => {
+  it('is trained when missing, reloaded when unchanged, retrained when intents change', () => {
+    const tmp = tempDir();
+    try {
+      const intents = join(tmp.dir, 'intents');
+      mkdirSync(intents);
+      const write = (extra: string) =>
+        writeFileSync(join(intents, 'greeting.yml'), `examples:\n  en:\n    - hello\n    - hi there\n${extra}  es:\n    - hola\n    - buenas\n`);
+      writeFileSync(join(intents, 'thanks.yml'), 'examples:\n  en:\n    - thank you\n    - thanks a lot\n  es:\n    - gracias\n    - muchas gracias\n');
+      write('');
+      const file = join(tmp.dir, 'model.json');
+      expect(loadOrTrain(intents, file).source).toBe('trained');
+      expect(loadOrTrain(intents, file).source).toBe('loaded');
+      write('    - good morning\n');
+      const again = loadOrTrain(intents, file);
+      expect(again.source).toBe('trained');
+      expect(again.model.trainedOn).toBe(9);
+      writeFileSync(file, '{ truncated');
+      expect(loadOrTrain(intents, file).source).toBe('trained');
+    } finally {
+      tmp.remove();
+    }
+  });
+});
