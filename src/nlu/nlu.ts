@@ -10,7 +10,7 @@ import type { Corpus, Example } from './corpus';
 import { NONE, type IntentId, type Lang } from './types';
 
 /** Bumped whenever features or the file layout change, so an old saved model is retrained instead of misread. */
-export const MODEL_FORMAT = 7;
+export const MODEL_FORMAT = 8;
 
 /** A trained model as saved to disk. */
 export interface TrainedModel {
@@ -32,7 +32,7 @@ export interface DecisionOptions {
 }
 
 /** Defaults chosen on 5-fold cross-validation of the project's corpus (see README, "Understanding"). */
-export const DEFAULT_DECISION: DecisionOptions = { threshold: 0.45, margin: 0.1 };
+export const DEFAULT_DECISION: DecisionOptions = { threshold: 0.4, margin: 0.05 };
 
 /** What Puente understood of one message. */
 export interface Understanding {

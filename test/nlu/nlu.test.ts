@@ -35,7 +35,7 @@ describe('intent classification', () => {
       const u = nlu.understand(text);
       expect(u.intent).toBe('none');
     }
-    expect(nlu.understand('asdfgh').confidence).toBeLessThan(0.5);
+    expect(nlu.understand('asdfgh').candidates[0].probability).toBeLessThan(0.4);
   });
 
   it('returns a real probability distribution, even for very long messages', () => {
@@ -52,7 +52,7 @@ describe('intent classification', () => {
     expect(nlu.understand('ice grabbed my dad outside').urgent).toBe(true);
     expect(nlu.understand('se llevaron a mi papa los de la migra').urgent).toBe(true);
     expect(nlu.understand('que pasa si la migra viene a mi casa').urgent).toBe(false);
-    expect(nlu.understand('i took my citizenship test today').urgent).toBe(false);
+    expect(nlu.understand('what if ice comes to my job').urgent).toBe(false);
   });
 });
 

@@ -51,7 +51,7 @@ describe('first contact and general information', () => {
 
 describe('not understood', () => {
   it('asks "did you mean" with candidates and the menu option, then offers a person on the second miss', async () => {
-    const [first] = await say('c4', 'ice');
+    const [first] = await say('c4', 'question about my case');
     expect(first).toMatch(/Did you mean|Quiso decir/);
     expect(first).toMatch(/\*1\* /);
     expect(first).toMatch(/\*0\* Menu/);
