@@ -49,13 +49,12 @@ export function intentFeatures(tokens: readonly string[], lang: Lang, options: F
 /** The language shows in the first words; looking further only costs time on long messages. */
 const LANGUAGE_TOKENS = 12;
 
-/** Language features: whole words and character 2- and 3-grams, unstemmed (the language is what we are asking). */
+/** Language features: whole words and character 3-grams, unstemmed (the language is what we are asking). */
 export function languageFeatures(tokens: readonly string[]): Map<string, number> {
   const bag = new Map<string, number>();
   for (const token of tokens.slice(0, LANGUAGE_TOKENS)) {
     if (isEmojiToken(token) || /^\d+$/.test(token)) continue;
     add(bag, `w:${token}`, 2);
-    addCharGrams(bag, 'c2:', token, 2, 0.5);
     addCharGrams(bag, 'c3:', token, 3, 1);
   }
   return bag;
