@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { forEachLine, InputLineError, jsonOutbound, parseJsonLine, toTerminal } from './channels/console/console';
 import { ConfigError, loadConfig, readDotEnv, type Config } from './config';
 import { ContentError } from './content/explainers';
-import { createLogger, type Logger } from './log';
+import { createLogger } from './log';
 import { createCore, createNlu, modelFile, startPuente } from './main';
 import { CorpusError, loadCorpus, type Example } from './nlu/corpus';
 import { crossValidate, predictAll, report, type EvalReport } from './nlu/evaluate';
@@ -226,4 +226,3 @@ export function formatReport(r: EvalReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export type { Logger };
