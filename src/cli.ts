@@ -173,7 +173,7 @@ function train(config: Config, io: Io): number {
   return 0;
 }
 
-/** Reads a labelled test file: `intent<TAB>lang<TAB>text` or `intent<TAB>text` per line (lang then detected). */
+/** Reads a labelled test file: `intent<TAB>lang<TAB>text`, or `intent<TAB>text` (counted as English), per line. */
 export function readTestFile(file: string): Example[] {
   let source: string;
   try {

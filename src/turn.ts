@@ -5,7 +5,7 @@
  */
 import { initialState, type DialogueEngine } from './dialogue/engine';
 import { STRINGS } from './dialogue/strings';
-import type { InboundMessage } from './dialogue/types';
+import type { ConversationState, InboundMessage } from './dialogue/types';
 import { maskChat, type Logger } from './log';
 import type { ConversationStore, OutboxEntry } from './storage/types';
 
@@ -92,7 +92,7 @@ export class TurnRunner {
       if (store.isProcessed(message.id)) return 'duplicate';
       const now = this.clock.now();
       const previous = store.loadState(message.chat);
-      if (this.flooding(message.chat, now)) return this.throttle(message, now);
+      if (this.flooding(message.chat, now)) return this.throttle(message, previous, now);
       const result = engine.handle(previous, message, now);
       const outbox = store.commitTurn({ message, state: result.state, analysis: result.analysis, replies: result.replies, effects: result.effects, at: now });
       if (outbox === 'duplicate') return 'duplicate';
@@ -117,9 +117,9 @@ export class TurnRunner {
   }
 
   /** Over the limit: the message is kept (transcript, de-duplication) and one polite notice is sent per flood. */
-  private async throttle(message: InboundMessage, now: Date): Promise<TurnOutcome> {
+  private async throttle(message: InboundMessage, previous: ConversationState | undefined, now: Date): Promise<TurnOutcome> {
     const { store } = this.deps;
-    const state = store.loadState(message.chat) ?? initialState();
+    const state = previous ?? initialState();
     const entry = this.recent.get(message.chat)!;
     const replies = entry.warned ? [] : [FLOOD_NOTICE[state.lang]];
     entry.warned = true;

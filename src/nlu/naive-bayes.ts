@@ -123,17 +123,7 @@ export interface Prediction {
  */
 export function predict(model: NaiveBayesModel, features: ReadonlyMap<string, number>): Prediction {
   const n = model.labels.length;
-  const sums = new Float64Array(n);
-  let weight = 0;
-  let known = 0;
-  for (const [feature, w] of features) {
-    const row = model.logLikelihoods[feature];
-    if (row === undefined) continue;
-    const weighted = model.idf ? w * model.idf[feature] : w;
-    known += 1;
-    weight += weighted;
-    for (let i = 0; i < n; i++) sums[i] += weighted * row[i];
-  }
+  const { sums, weight, known } = evidenceOf(model, features);
   const scores = new Float64Array(n);
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -147,6 +137,22 @@ export function predict(model: NaiveBayesModel, features: ReadonlyMap<string, nu
   for (let i = 0; i < n; i++) ranked.push({ label: model.labels[i], probability: Math.exp(scores[i] - logTotal) });
   ranked.sort((a, b) => b.probability - a.probability);
   return { ranked, knownFeatures: known };
+}
+
+/** Per-label sums of weighted log-likelihoods over the features the model knows, their total weight and count. */
+export function evidenceOf(model: NaiveBayesModel, features: ReadonlyMap<string, number>): { sums: Float64Array; weight: number; known: number } {
+  const sums = new Float64Array(model.labels.length);
+  let weight = 0;
+  let known = 0;
+  for (const [feature, w] of features) {
+    const row = model.logLikelihoods[feature];
+    if (row === undefined) continue;
+    const weighted = model.idf ? w * model.idf[feature] : w;
+    known += 1;
+    weight += weighted;
+    for (let i = 0; i < row.length; i++) sums[i] += weighted * row[i];
+  }
+  return { sums, weight, known };
 }
 
 /** Returns a copy of the model with other calibration constants. */

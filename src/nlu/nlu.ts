@@ -3,7 +3,7 @@
  */
 import { DEFAULT_FEATURE_OPTIONS, intentFeatures, languageFeatures, type FeatureOptions } from './features';
 import { stratifiedFolds } from './folds';
-import { predict, trainNaiveBayes, withCalibration, type LabelledFeatures, type NaiveBayesModel, type ScoredLabel } from './naive-bayes';
+import { evidenceOf, predict, trainNaiveBayes, withCalibration, type LabelledFeatures, type NaiveBayesModel, type ScoredLabel } from './naive-bayes';
 import { isEmojiToken, normalise } from './normalise';
 import { looksUrgent } from './urgency';
 import type { Corpus, Example } from './corpus';
@@ -92,17 +92,9 @@ function calibrate(data: readonly LabelledFeatures[], ids: readonly string[], al
       if (folds[i] !== f) return;
       const truth = model.labels.indexOf(d.label);
       if (truth < 0) return;
-      const sums = new Array<number>(model.labels.length).fill(0);
-      let weight = 0;
-      for (const [feature, w] of d.features) {
-        const row = model.logLikelihoods[feature];
-        if (!row) continue;
-        const weighted = model.idf ? w * model.idf[feature] : w;
-        weight += weighted;
-        row.forEach((v, li) => (sums[li] += weighted * v));
-      }
+      const { sums, weight } = evidenceOf(model, d.features);
       if (weight === 0) return;
-      held.push({ priors: model.logPriors, sums, weight, truth });
+      held.push({ priors: model.logPriors, sums: [...sums], weight, truth });
     });
   }
   let best = { sharpness: SHARPNESS_GRID[0], evidence: 0 };
