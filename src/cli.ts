@@ -8,7 +8,7 @@ import { forEachLine, InputLineError, jsonOutbound, parseJsonLine, toTerminal } 
 import { ConfigError, loadConfig, readDotEnv, type Config } from './config';
 import { ContentError } from './content/explainers';
 import { createLogger } from './log';
-import { createCore, createNlu, modelFile, startPuente } from './main';
+import { createCore, createNlu, logNotifier, modelFile, startPuente } from './main';
 import { CorpusError, loadCorpus, type Example } from './nlu/corpus';
 import { crossValidate, predictAll, report, type EvalReport } from './nlu/evaluate';
 import { trainAndSave } from './nlu/model-store';
@@ -127,7 +127,7 @@ async function chat(config: Config, opts: { json?: boolean; from?: string }, io:
   const outbound = opts.json
     ? jsonOutbound((line) => io.stdout.write(line))
     : { send: async (_chat: string, text: string) => void io.stdout.write(`\n${toTerminal(text, tty)}\n\n`) };
-  const core = createCore(config, log, outbound);
+  const core = createCore(config, log, outbound, logNotifier(log));
   let counter = 0;
   const nextId = () => `console:${process.pid}:${Date.now()}:${counter++}`;
   try {
@@ -135,7 +135,9 @@ async function chat(config: Config, opts: { json?: boolean; from?: string }, io:
       await forEachLine(io.stdin, async (line) => {
         if (!line.trim()) return;
         try {
-          await core.runner.handle(parseJsonLine(line, nextId(), new Date()));
+          const input = parseJsonLine(line, nextId(), new Date());
+          if (input.staff) await core.runner.staffMessage(input.message.chat, input.message.text);
+          else await core.runner.handle(input.message);
         } catch (err) {
           if (!(err instanceof InputLineError)) throw err;
           io.stderr.write(`puente: skipped input line: ${err.message}\n`);
@@ -151,7 +153,7 @@ async function chat(config: Config, opts: { json?: boolean; from?: string }, io:
     }
     await core.runner.idle();
   } finally {
-    core.close();
+    await core.close();
   }
   return 0;
 }

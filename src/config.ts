@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { OfficeHoursError, parseOfficeHours, type OfficeHours } from './booking/office-hours';
 
 /** Which channel carries messages. */
 export type Transport = 'whatsapp-web' | 'cloud-api' | 'none';
@@ -32,11 +33,14 @@ export interface Config {
   readonly firm: FirmDetails;
   readonly timezone: string;
   readonly officeHours: string;
+  /** `OFFICE_HOURS` parsed. */
+  readonly hours: OfficeHours;
   readonly consultationFee?: string;
   readonly consultationMinutes: number;
   readonly bookingLeadHours: number;
   readonly staffNumbers: readonly string[];
   readonly handoffIdleHours: number;
+  readonly handoffReminderMinutes: number;
   readonly retentionDays: number;
   readonly nluThreshold?: number;
   readonly logLevel: string;
@@ -118,6 +122,16 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   const baseUrl = text('CLOUD_API_BASE_URL') ?? 'https://graph.facebook.com/v21.0';
   if (!/^https?:\/\/\S+$/.test(baseUrl)) problems.push(`CLOUD_API_BASE_URL must be an http(s) URL (got "${baseUrl}")`);
   const officeHours = text('OFFICE_HOURS') ?? 'Mon-Fri 09:00-17:00';
+  let hours: OfficeHours;
+  try {
+    hours = parseOfficeHours(officeHours);
+  } catch (err) {
+    if (!(err instanceof OfficeHoursError)) throw err;
+    problems.push(`OFFICE_HOURS must look like "Mon-Fri 09:00-17:00" or "Mon-Fri 09:00-13:00 14:00-18:00; Sat 10:00-14:00": ${err.message} (got "${officeHours}")`);
+    hours = parseOfficeHours('Mon-Fri 09:00-17:00');
+  }
+  const fee = text('CONSULTATION_FEE');
+  if (fee !== undefined && (fee.length > 60 || /[\r\n]/.test(fee))) problems.push(`CONSULTATION_FEE must be a short amount as clients should read it, e.g. "$150" (got "${fee.slice(0, 60)}…")`);
   const config: Config = {
     transport,
     port: integer('PORT', 3000, 0, 65535),
@@ -130,11 +144,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     firm: { name: text('FIRM_NAME'), phone: text('FIRM_PHONE'), email: text('FIRM_EMAIL'), address: text('FIRM_ADDRESS'), hours: officeHours },
     timezone,
     officeHours,
-    consultationFee: text('CONSULTATION_FEE'),
+    hours,
+    consultationFee: fee,
     consultationMinutes: integer('CONSULTATION_MINUTES', 40, 10, 240),
     bookingLeadHours: integer('BOOKING_LEAD_HOURS', 24, 0, 24 * 30),
     staffNumbers: staffNumbers.map((n) => n.replace(/[^\d]/g, '')),
     handoffIdleHours: integer('HANDOFF_IDLE_HOURS', 24, 1, 24 * 30),
+    handoffReminderMinutes: integer('HANDOFF_REMINDER_MINUTES', 60, 5, 24 * 60),
     retentionDays: integer('RETENTION_DAYS', 90, 1, 3650),
     nluThreshold,
     logLevel,

@@ -3,11 +3,11 @@
  * This is the single error boundary for every channel: nothing escapes into the channel's event loop and no stack
  * trace reaches a client.
  */
-import { initialState, type DialogueEngine } from './dialogue/engine';
+import { initialState, resumedState, type DialogueEngine } from './dialogue/engine';
 import { STRINGS } from './dialogue/strings';
 import type { ConversationState, InboundMessage } from './dialogue/types';
 import { maskChat, type Logger } from './log';
-import type { ConversationStore, OutboxEntry } from './storage/types';
+import { SlotTakenError, type ConversationStore, type OutboxEntry, type TurnRecord } from './storage/types';
 
 /** Where time comes from; tests pass a fake. */
 export interface Clock {
@@ -40,7 +40,12 @@ export interface TurnRunnerDeps {
   readonly log: Logger;
   readonly clock?: Clock;
   readonly rateLimit?: RateLimit;
+  /** Called after a turn that recorded effects (staff notifications may be due). */
+  readonly afterEffects?: () => void;
 }
+
+/** What a staff message did. */
+export type StaffOutcome = 'recorded' | 'resumed' | 'failed';
 
 const FLOOD_NOTICE = {
   en: 'You are sending many messages very quickly. I will read the next ones in a minute. If this is an emergency, a person will see your messages.',
@@ -64,14 +69,38 @@ export class TurnRunner {
    * independently. Never rejects.
    */
   handle(message: InboundMessage): Promise<TurnOutcome> {
-    const previous = this.queues.get(message.chat) ?? Promise.resolve();
-    const run = previous.then(() => this.run(message));
+    return this.enqueue(message.chat, () => this.run(message));
+  }
+
+  private enqueue<T>(chat: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(chat) ?? Promise.resolve();
+    const run = previous.then(task);
     const tail = run.catch(() => undefined);
-    this.queues.set(message.chat, tail);
+    this.queues.set(chat, tail);
     void tail.then(() => {
-      if (this.queues.get(message.chat) === tail) this.queues.delete(message.chat);
+      if (this.queues.get(chat) === tail) this.queues.delete(chat);
     });
     return run;
+  }
+
+  /**
+   * Staff wrote in a chat (the linked phone or the dashboard): the bot pauses there. `#bot` resumes it instead.
+   * Runs in the chat's queue, after the turns before it. Never rejects.
+   */
+  staffMessage(chat: string, text: string): Promise<StaffOutcome> {
+    return this.enqueue(chat, async () => {
+      const { store, log } = this.deps;
+      try {
+        const resume = text.trim().toLowerCase() === '#bot';
+        const state = store.loadState(chat);
+        const result = store.recordStaffMessage(chat, text, this.clock.now(), { resumeBot: resume, state: resume && state ? resumedState(state) : undefined });
+        log.info({ chat: maskChat(chat), handoff: result.handoffId, resumed: result.resumed }, resume ? 'staff resumed the bot' : 'staff replied; bot paused');
+        return resume ? 'resumed' : 'recorded';
+      } catch (err) {
+        log.error({ err, chat: maskChat(chat) }, 'staff message failed');
+        return 'failed';
+      }
+    });
   }
 
   /** Resolves when every turn accepted so far has finished (used on shutdown). */
@@ -91,12 +120,25 @@ export class TurnRunner {
     try {
       if (store.isProcessed(message.id)) return 'duplicate';
       const now = this.clock.now();
-      const previous = store.loadState(message.chat);
-      if (this.flooding(message.chat, now)) return this.throttle(message, previous, now);
-      const result = engine.handle(previous, message, now);
-      const outbox = store.commitTurn({ message, state: result.state, analysis: result.analysis, replies: result.replies, effects: result.effects, at: now });
+      if (this.flooding(message.chat, now)) return this.throttle(message, store.loadState(message.chat), now);
+      const decide = (): TurnRecord => {
+        const result = engine.handle(store.loadState(message.chat), message, now, store.loadContext(message.chat, now));
+        return { message, state: result.state, analysis: result.analysis, replies: result.replies, effects: result.effects, at: now };
+      };
+      let turn = decide();
+      let outbox: OutboxEntry[] | 'duplicate';
+      try {
+        outbox = store.commitTurn(turn);
+      } catch (err) {
+        if (!(err instanceof SlotTakenError)) throw err;
+        // Another process took the consultation time between our read and our write: decide again on fresh data.
+        log.info({ chat: maskChat(message.chat), messageId: message.id }, 'consultation time taken meanwhile; re-deciding');
+        turn = decide();
+        outbox = store.commitTurn(turn);
+      }
       if (outbox === 'duplicate') return 'duplicate';
-      log.info({ chat: maskChat(message.chat), messageId: message.id, intent: result.analysis.intent, lang: result.analysis.lang, effects: result.effects.map((e) => e.type) }, 'turn');
+      log.info({ chat: maskChat(message.chat), messageId: message.id, intent: turn.analysis?.intent, lang: turn.analysis?.lang, effects: turn.effects.map((e) => e.type) }, 'turn');
+      if (turn.effects.length > 0) this.deps.afterEffects?.();
       for (const entry of outbox) await this.deliver(entry);
       return outbox.length > 0 ? 'answered' : 'silent';
     } catch (err) {

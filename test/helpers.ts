@@ -5,13 +5,15 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { ExplainerLibrary } from '../src/content/explainers';
 import { Composer, firmPlaceholders } from '../src/dialogue/compose';
-import { DialogueEngine } from '../src/dialogue/engine';
+import { parseOfficeHours } from '../src/booking/office-hours';
+import { DialogueEngine, type EngineSettings } from '../src/dialogue/engine';
+import { NotificationDispatcher, notificationPlanner, type Notifier } from '../src/handoff/notify';
 import type { InboundMessage } from '../src/dialogue/types';
 import { createLogger } from '../src/log';
 import { loadCorpus } from '../src/nlu/corpus';
 import { DEFAULT_DECISION, Nlu, trainModel, type TrainedModel } from '../src/nlu/nlu';
 import { openDatabase } from '../src/storage/sqlite';
-import { SqliteConversationStore } from '../src/storage/sqlite-store';
+import { SqliteStore } from '../src/storage/sqlite-store';
 import { TurnRunner, type Clock } from '../src/turn';
 
 export const ROOT = resolve(__dirname, '..');
@@ -52,21 +54,63 @@ export function memoryLog() {
   return { log: createLogger({ level: 'info', destination: stream, pretty: false }), lines };
 }
 
-export function engineWith(firm: Record<string, string | undefined> = {}, fee?: string): DialogueEngine {
-  const composer = new Composer(ExplainerLibrary.load(RESPONSES_DIR), firmPlaceholders({ hours: 'Mon-Fri 09:00-17:00', ...firm }, { fee, minutes: 40 }), 90);
-  return new DialogueEngine({ nlu: projectNlu(), composer });
+/** The firm settings tests use unless they say otherwise (the defaults of SPEC §10). */
+export const TEST_SETTINGS: EngineSettings = {
+  hours: parseOfficeHours('Mon-Fri 09:00-17:00'),
+  timezone: 'America/New_York',
+  consultationMinutes: 40,
+  bookingLeadHours: 24,
+  timing: { idleHours: 24, reminderMinutes: 60 },
+};
+
+export function engineWith(firm: Record<string, string | undefined> = {}, settings: Partial<EngineSettings> = {}): DialogueEngine {
+  const all = { ...TEST_SETTINGS, ...settings };
+  const composer = new Composer(ExplainerLibrary.load(RESPONSES_DIR), firmPlaceholders({ hours: 'Mon-Fri 09:00-17:00', ...firm }, { fee: all.fee, minutes: all.consultationMinutes }), 90);
+  return new DialogueEngine({ nlu: projectNlu(), composer, settings: all });
+}
+
+/** A staff phone that records notifications; `failing` makes the next sends reject. */
+export function fakeStaffPhone() {
+  const received: { to: string; text: string }[] = [];
+  const phone = {
+    received,
+    failing: 0,
+    notifier: {
+      notify: async (to: string, text: string) => {
+        if (phone.failing > 0) {
+          phone.failing--;
+          throw new Error('channel not connected');
+        }
+        received.push({ to, text });
+      },
+    } satisfies Notifier,
+  };
+  return phone;
+}
+
+/** Options of {@link harness}. */
+export interface HarnessOptions {
+  /** Share a database file with another harness (another process, as far as SQLite knows). */
+  dbFile?: string;
+  settings?: Partial<EngineSettings>;
+  staffNumbers?: string[];
+  /** Start time (default Monday 2026-11-30 10:00 in New York). */
+  at?: Date;
 }
 
 /** A whole Puente core on a real SQLite file, with a fake channel that records what was sent. */
-export function harness(options: { dbFile?: string } = {}) {
+export function harness(options: HarnessOptions = {}) {
   const tmp = options.dbFile ? undefined : tempDir();
   const dbFile = options.dbFile ?? join(tmp!.dir, 'puente.db');
   const db = openDatabase(dbFile);
-  const store = new SqliteConversationStore(db);
-  const clock = new FakeClock();
+  const settings = { ...TEST_SETTINGS, ...options.settings };
+  const store = new SqliteStore(db, notificationPlanner({ staffNumbers: options.staffNumbers ?? ['15550001111'], hours: settings.hours, timezone: settings.timezone }));
+  const clock = new FakeClock(options.at);
   const sent: { chat: string; text: string }[] = [];
   const { log, lines } = memoryLog();
-  const runner = new TurnRunner({ store, engine: engineWith(), outbound: { send: async (chat, text) => void sent.push({ chat, text }) }, log, clock });
+  const staff = fakeStaffPhone();
+  const notifications = new NotificationDispatcher({ store, notifier: staff.notifier, clock, log });
+  const runner = new TurnRunner({ store, engine: engineWith({}, settings), outbound: { send: async (chat, text) => void sent.push({ chat, text }) }, log, clock });
   let counter = 0;
   /** Sends a message and returns the replies it produced. */
   const say = async (chat: string, text: string, extra: Partial<InboundMessage> = {}): Promise<string[]> => {
@@ -75,7 +119,7 @@ export function harness(options: { dbFile?: string } = {}) {
     return sent.slice(before).filter((s) => s.chat === chat).map((s) => s.text);
   };
   return {
-    db, store, clock, sent, logLines: lines, runner, say, dbFile,
+    db, store, clock, sent, logLines: lines, runner, say, dbFile, staff, notifications,
     close: () => {
       db.close();
       tmp?.remove();

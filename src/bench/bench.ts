@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config';
 import { createLogger } from '../log';
-import { createCore } from '../main';
+import { createCore, logNotifier } from '../main';
 import { loadCorpus, type Example } from '../nlu/corpus';
 import { stratifiedFolds } from '../nlu/folds';
 import { DEFAULT_DECISION, Nlu, trainModel } from '../nlu/nlu';
@@ -85,7 +85,7 @@ async function benchTurns(config: Config, texts: readonly string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'puente-bench-'));
   try {
     const log = createLogger({ level: 'silent', destination: process.stderr, pretty: false });
-    const core = createCore({ ...config, dataDir: dir }, log, { send: async () => undefined });
+    const core = createCore({ ...config, dataDir: dir }, log, { send: async () => undefined }, logNotifier(log));
     const count = 20_000;
     const samples: number[] = [];
     const started = process.hrtime.bigint();
@@ -95,7 +95,7 @@ async function benchTurns(config: Config, texts: readonly string[]) {
       samples.push(Number(process.hrtime.bigint() - t0) / 1000);
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    core.close();
+    await core.close();
     return { count, perSecond: Math.round(count / seconds), latencyUs: percentiles(samples) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,19 @@ export class Composer {
 
   /** The label of a list entry. */
   label(choice: Choice, lang: Lang): string {
-    return choice.kind === 'advice' ? STRINGS[lang].sendToTeam : this.library.title(choice.intent, lang);
+    const s = STRINGS[lang];
+    switch (choice.kind) {
+      case 'advice':
+        return s.sendToTeam;
+      case 'keep':
+        return s.keepIt;
+      case 'move':
+        return s.changeTime;
+      case 'cancel-consultation':
+        return s.cancelIt;
+      case 'intent':
+        return this.library.title(choice.intent, lang);
+    }
   }
 
   /** "1 Title" lines plus "0 Menu". */

@@ -9,6 +9,17 @@ export interface NoticeValues {
   readonly retentionDays: number;
 }
 
+/** A consultation as the client reads it back. */
+export interface BookingSummary {
+  readonly mode: 'phone' | 'office';
+  readonly name: string;
+  /** The formatted time, or undefined when the client gave a preference instead. */
+  readonly when?: string;
+  readonly preference?: string;
+  readonly topic: string;
+  readonly minutes: number;
+}
+
 /** The phrasebook of one language. */
 export interface Phrasebook {
   notice(v: NoticeValues): string;
@@ -36,6 +47,51 @@ export interface Phrasebook {
   started: string;
   pickFromList(max: number): string;
   apology: string;
+  // Handoff
+  whenOpen(hours: string): string;
+  whenClosed(next: string, hours: string): string;
+  urgentNow: string;
+  queueReminder(when: string): string;
+  alreadyInQueue(when: string): string;
+  leftQueue: string;
+  // Booking
+  askMode: string;
+  modePhone: string;
+  modeOffice: string;
+  askName: string;
+  askNameAgain: string;
+  slotsIntro(minutes: number, zone: string): string;
+  slotOther: string;
+  noSlots: string;
+  askPreference: string;
+  askPreferenceAgain: string;
+  slotAmbiguous: string;
+  slotUnavailable: string;
+  slotTaken: string;
+  askTopic: string;
+  askTopicAgain: string;
+  confirm(b: BookingSummary): string;
+  confirmMove(when: string): string;
+  feeLine(fee: string | undefined, minutes: number): string;
+  booked(b: BookingSummary, fee: string, when: string): string;
+  notBooked: string;
+  reaskHint: string;
+  formLeft: string;
+  // Managing a consultation
+  upcoming(when: string, mode: 'phone' | 'office', status: 'requested' | 'confirmed'): string;
+  keepIt: string;
+  changeTime: string;
+  cancelIt: string;
+  kept: string;
+  confirmCancel(when: string): string;
+  consultationCancelled: string;
+  moved(when: string): string;
+  noUpcoming: string;
+  // Privacy
+  confirmErase: string;
+  erased: string;
+  eraseKept: string;
+  yesNo: string;
 }
 
 const en: Phrasebook = {
@@ -72,6 +128,61 @@ const en: Phrasebook = {
   started: "Welcome back. Write your question, or *menu* to see the topics.",
   pickFromList: (max) => `Please reply with a number from 1 to ${max}, or *0* for the menu.`,
   apology: 'Sorry, something went wrong on our side. Please write your message again in a moment, or write *agent* to ask for a person.',
+  whenOpen: (hours) => `A person from our team will reply here soon (office hours: ${hours}).`,
+  whenClosed: (next, hours) => `Our office is closed right now (office hours: ${hours}). A person will reply here from *${next}*.`,
+  urgentNow: 'We have alerted our team right now.',
+  queueReminder: (when) => `🕒 You are in the queue: your messages are saved and a person will read them. ${when}\nWrite *menu* for topics or *cancel* to leave the queue. If someone is being detained, write *urgent*.`,
+  alreadyInQueue: (when) => `You are already in the queue for a person. ${when}`,
+  leftQueue: 'OK, you left the queue. I will answer your messages again. Write your question, or *menu* to see the topics.',
+  askMode: 'How would you like to meet?\n*1* By phone\n*2* At the office',
+  modePhone: 'By phone',
+  modeOffice: 'At the office',
+  askName: 'What is your *full name* (first and last name)?',
+  askNameAgain: 'Please write your first and last name, for example: _Maria Lopez_.',
+  slotsIntro: (minutes, zone) => `These are the next available times (${minutes} minutes, ${zone} time). Reply with a number:`,
+  slotOther: 'Another time (tell us what suits you)',
+  noSlots: 'I have no free times to offer in the next weeks.',
+  askPreference: 'Which days and times suit you? For example: _weekday mornings_ or _Tuesday after 3 pm_.',
+  askPreferenceAgain: 'Please tell me which days and times suit you, in a few words.',
+  slotAmbiguous: 'More than one time matches. Please reply with the number:',
+  slotUnavailable: 'That time is not available. The closest free times are:',
+  slotTaken: 'Sorry, another client just took that time. These are the next free times:',
+  askTopic: 'In one sentence, what would you like to talk about? For example: _my work permit is delayed_ or _a problem with the police_.',
+  askTopicAgain: 'Please tell me in a few words what the consultation is about.',
+  confirm: (b) => [
+    '*Please check your request:*',
+    `• ${b.mode === 'phone' ? 'Phone' : 'Office'} consultation, up to ${b.minutes} minutes`,
+    b.when ? `• ${b.when}` : `• Your preference: ${b.preference}`,
+    `• Name: ${b.name}`,
+    `• Topic: ${b.topic}`,
+    '',
+    'Reply *yes* to send the request or *no* to choose another time.',
+  ].join('\n'),
+  confirmMove: (when) => `Change your consultation to *${when}*? Reply *yes* or *no*.`,
+  feeLine: (fee, minutes) => (fee ? `The consultation (up to ${minutes} minutes) has a flat fee of *${fee}*.` : 'Our team will tell you the fee when they confirm.'),
+  booked: (b, fee, when) => [
+    '✅ *Request sent.*',
+    b.when ? `${b.mode === 'phone' ? 'Phone' : 'Office'} consultation: *${b.when}*.` : `We will look for a time that matches: _${b.preference}_.`,
+    fee,
+    `Our team will confirm it with you in this chat. ${when}`.trim(),
+    'To change or cancel it, just write here (for example _change my appointment_).',
+  ].join('\n'),
+  notBooked: 'No problem, nothing was booked. Let us choose another time.',
+  reaskHint: '_(Write *cancel* to stop booking.)_',
+  formLeft: 'OK, I stopped the booking. Nothing was booked.',
+  upcoming: (when, mode, status) => `You have a ${mode === 'phone' ? 'phone' : 'office'} consultation ${status === 'confirmed' ? 'confirmed' : 'requested'} for *${when}*. What would you like to do?`,
+  keepIt: 'Keep it',
+  changeTime: 'Change the time',
+  cancelIt: 'Cancel it',
+  kept: 'Perfect, your consultation stays as it is. 👍',
+  confirmCancel: (when) => `Do you want to cancel your consultation for *${when}*? Reply *yes* or *no*.`,
+  consultationCancelled: 'Your consultation was cancelled and our team was told. Write *menu* if you need anything else.',
+  moved: (when) => `✅ Change requested: *${when}*. Our team will confirm the new time in this chat.`,
+  noUpcoming: 'I do not see an upcoming consultation for this number. Would you like to book one? Reply *1*.',
+  confirmErase: 'Do you want me to *delete* your messages and personal data? A booked consultation would be cancelled. Reply *yes* or *no*.',
+  erased: '🗑️ Done. Your messages and personal data were deleted. If you write again, we will start from zero.',
+  eraseKept: 'OK, nothing was deleted.',
+  yesNo: 'Please reply *yes* or *no*.',
 };
 
 const es: Phrasebook = {
@@ -108,6 +219,61 @@ const es: Phrasebook = {
   started: 'Bienvenido de nuevo. Escriba su pregunta, o *menu* para ver los temas.',
   pickFromList: (max) => `Por favor responda con un número del 1 al ${max}, o *0* para el menú.`,
   apology: 'Perdón, algo falló de nuestro lado. Escriba su mensaje otra vez en un momento, o escriba *agente* para hablar con una persona.',
+  whenOpen: (hours) => `Una persona de nuestro equipo le responderá aquí pronto (horario de oficina: ${hours}).`,
+  whenClosed: (next, hours) => `Nuestra oficina está cerrada ahora (horario: ${hours}). Una persona le responderá aquí a partir del *${next}*.`,
+  urgentNow: 'Ya avisamos a nuestro equipo en este momento.',
+  queueReminder: (when) => `🕒 Usted está en la fila: sus mensajes quedan guardados y una persona los va a leer. ${when}\nEscriba *menu* para ver los temas o *cancelar* para salir de la fila. Si alguien está siendo detenido, escriba *urgente*.`,
+  alreadyInQueue: (when) => `Usted ya está en la fila para hablar con una persona. ${when}`,
+  leftQueue: 'Listo, salió de la fila. Voy a responder sus mensajes otra vez. Escriba su pregunta, o *menu* para ver los temas.',
+  askMode: '¿Cómo prefiere la consulta?\n*1* Por teléfono\n*2* En la oficina',
+  modePhone: 'Por teléfono',
+  modeOffice: 'En la oficina',
+  askName: '¿Cuál es su *nombre completo* (nombre y apellido)?',
+  askNameAgain: 'Por favor escriba su nombre y apellido, por ejemplo: _María López_.',
+  slotsIntro: (minutes, zone) => `Estos son los próximos horarios libres (${minutes} minutos, hora de ${zone}). Responda con un número:`,
+  slotOther: 'Otro horario (díganos cuál le conviene)',
+  noSlots: 'No tengo horarios libres para ofrecer en las próximas semanas.',
+  askPreference: '¿Qué días y horas le convienen? Por ejemplo: _en las mañanas entre semana_ o _el martes después de las 3_.',
+  askPreferenceAgain: 'Por favor dígame en pocas palabras qué días y horas le convienen.',
+  slotAmbiguous: 'Hay más de un horario que coincide. Por favor responda con el número:',
+  slotUnavailable: 'Ese horario no está disponible. Los horarios libres más cercanos son:',
+  slotTaken: 'Perdón, otro cliente acaba de tomar ese horario. Estos son los próximos horarios libres:',
+  askTopic: 'En una oración, ¿sobre qué quiere hablar? Por ejemplo: _mi permiso de trabajo está atrasado_ o _un problema con la policía_.',
+  askTopicAgain: 'Por favor dígame en pocas palabras de qué se trata la consulta.',
+  confirm: (b) => [
+    '*Por favor revise su solicitud:*',
+    `• Consulta ${b.mode === 'phone' ? 'por teléfono' : 'en la oficina'}, hasta ${b.minutes} minutos`,
+    b.when ? `• ${b.when}` : `• Su preferencia: ${b.preference}`,
+    `• Nombre: ${b.name}`,
+    `• Tema: ${b.topic}`,
+    '',
+    'Responda *sí* para enviar la solicitud o *no* para elegir otro horario.',
+  ].join('\n'),
+  confirmMove: (when) => `¿Cambiamos su consulta al *${when}*? Responda *sí* o *no*.`,
+  feeLine: (fee, minutes) => (fee ? `La consulta (hasta ${minutes} minutos) tiene un costo fijo de *${fee}*.` : 'Nuestro equipo le dirá el costo cuando la confirme.'),
+  booked: (b, fee, when) => [
+    '✅ *Solicitud enviada.*',
+    b.when ? `Consulta ${b.mode === 'phone' ? 'por teléfono' : 'en la oficina'}: *${b.when}*.` : `Buscaremos un horario que coincida con: _${b.preference}_.`,
+    fee,
+    `Nuestro equipo se la confirmará en este chat. ${when}`.trim(),
+    'Para cambiarla o cancelarla, escriba aquí (por ejemplo _cambiar mi cita_).',
+  ].join('\n'),
+  notBooked: 'No hay problema, no se reservó nada. Elijamos otro horario.',
+  reaskHint: '_(Escriba *cancelar* para dejar la reserva.)_',
+  formLeft: 'Listo, dejé la reserva. No se reservó nada.',
+  upcoming: (when, mode, status) => `Usted tiene una consulta ${mode === 'phone' ? 'por teléfono' : 'en la oficina'} ${status === 'confirmed' ? 'confirmada' : 'solicitada'} para el *${when}*. ¿Qué desea hacer?`,
+  keepIt: 'Dejarla como está',
+  changeTime: 'Cambiar el horario',
+  cancelIt: 'Cancelarla',
+  kept: 'Perfecto, su consulta queda como está. 👍',
+  confirmCancel: (when) => `¿Quiere cancelar su consulta del *${when}*? Responda *sí* o *no*.`,
+  consultationCancelled: 'Su consulta fue cancelada y avisamos a nuestro equipo. Escriba *menu* si necesita algo más.',
+  moved: (when) => `✅ Cambio solicitado: *${when}*. Nuestro equipo le confirmará el nuevo horario en este chat.`,
+  noUpcoming: 'No veo una consulta próxima para este número. ¿Quiere reservar una? Responda *1*.',
+  confirmErase: '¿Quiere que *borre* sus mensajes y datos personales? Si tiene una consulta reservada, se cancelará. Responda *sí* o *no*.',
+  erased: '🗑️ Listo. Sus mensajes y datos personales fueron borrados. Si escribe otra vez, empezaremos de cero.',
+  eraseKept: 'Listo, no se borró nada.',
+  yesNo: 'Por favor responda *sí* o *no*.',
 };
 
 /** The phrasebooks, by language. */

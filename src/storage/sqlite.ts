@@ -58,6 +58,65 @@ export const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL,
      done_at TEXT
    );`,
+  // 2: handoffs, consultations, staff notifications; who wrote each transcript line.
+  `ALTER TABLE messages ADD COLUMN author TEXT NOT NULL DEFAULT 'client' CHECK (author IN ('client', 'bot', 'staff'));
+   UPDATE messages SET author = 'bot' WHERE direction = 'out';
+   CREATE TABLE handoffs (
+     id INTEGER PRIMARY KEY,
+     chat TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('urgent', 'human', 'consultation', 'advice')),
+     priority INTEGER NOT NULL,
+     status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+     lang TEXT NOT NULL,
+     name TEXT,
+     summary TEXT NOT NULL,
+     consultation_id INTEGER,
+     claimed_by TEXT,
+     created_at TEXT NOT NULL,
+     activity_at TEXT NOT NULL,
+     last_staff_at TEXT,
+     resolved_at TEXT,
+     resolution TEXT
+   );
+   CREATE UNIQUE INDEX handoffs_one_open_per_chat ON handoffs (chat) WHERE status = 'open';
+   CREATE INDEX handoffs_queue ON handoffs (status, priority, created_at);
+   CREATE TABLE consultations (
+     id INTEGER PRIMARY KEY,
+     chat TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('requested', 'confirmed', 'cancelled', 'completed')),
+     mode TEXT NOT NULL CHECK (mode IN ('phone', 'office')),
+     name TEXT,
+     topic TEXT,
+     lang TEXT NOT NULL,
+     start_at TEXT,
+     end_at TEXT,
+     preference TEXT,
+     note TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     CHECK ((start_at IS NULL) = (end_at IS NULL)),
+     CHECK (start_at IS NOT NULL OR preference IS NOT NULL OR status IN ('cancelled', 'completed'))
+   );
+   -- Two active consultations can never hold the same start time, whichever process writes them.
+   CREATE UNIQUE INDEX consultations_one_per_slot ON consultations (start_at) WHERE start_at IS NOT NULL AND status IN ('requested', 'confirmed');
+   CREATE INDEX consultations_by_chat ON consultations (chat, status);
+   CREATE INDEX consultations_by_time ON consultations (start_at);
+   CREATE TABLE notifications (
+     id INTEGER PRIMARY KEY,
+     handoff_id INTEGER,
+     event TEXT NOT NULL,
+     priority INTEGER NOT NULL,
+     recipient TEXT,
+     text TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     not_before TEXT NOT NULL,
+     next_attempt_at TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     sent_at TEXT,
+     given_up_at TEXT
+   );
+   CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE sent_at IS NULL AND given_up_at IS NULL AND recipient IS NOT NULL;`,
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the resulting schema version. */

@@ -1,10 +1,9 @@
-/** One contract, run against every ConversationStore implementation. */
+/** The storage contract, run against a SQLite file and an in-memory SQLite database. */
 import { join } from 'node:path';
 import { initialState } from '../../src/dialogue/engine';
 import type { InboundMessage } from '../../src/dialogue/types';
-import { MemoryConversationStore } from '../../src/storage/memory-store';
 import { MIGRATIONS, openDatabase } from '../../src/storage/sqlite';
-import { SqliteConversationStore } from '../../src/storage/sqlite-store';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import type { ConversationStore } from '../../src/storage/types';
 import { tempDir } from '../helpers';
 
@@ -12,11 +11,14 @@ const message = (id: string, chat = 'chat-1'): InboundMessage => ({ id, chat, te
 const at = new Date('2026-11-30T15:00:00Z');
 
 const implementations: [string, () => { store: ConversationStore; close(): void }][] = [
-  ['memory', () => ({ store: new MemoryConversationStore(), close: () => undefined })],
+  ['in-memory SQLite', () => {
+    const db = openDatabase(':memory:');
+    return { store: new SqliteStore(db), close: () => db.close() };
+  }],
   ['sqlite', () => {
     const tmp = tempDir();
     const db = openDatabase(join(tmp.dir, 'p.db'));
-    return { store: new SqliteConversationStore(db), close: () => { db.close(); tmp.remove(); } };
+    return { store: new SqliteStore(db), close: () => { db.close(); tmp.remove(); } };
   }],
 ];
 
@@ -62,10 +64,10 @@ describe('SQLite database', () => {
       let db = openDatabase(file);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-      new SqliteConversationStore(db).commitTurn({ message: message('a'), state: initialState(), analysis: null, replies: [], effects: [], at });
+      new SqliteStore(db).commitTurn({ message: message('a'), state: initialState(), analysis: null, replies: [], effects: [], at });
       db.close();
       db = openDatabase(file);
-      expect(new SqliteConversationStore(db).isProcessed('a')).toBe(true);
+      expect(new SqliteStore(db).isProcessed('a')).toBe(true);
       db.close();
     } finally {
       tmp.remove();

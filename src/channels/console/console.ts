@@ -13,11 +13,18 @@ const TYPE_ALIASES: Readonly<Record<string, MessageType>> = { chat: 'text', ptt:
 /** A JSON input line that cannot be used, with why. */
 export class InputLineError extends Error {}
 
+/** A `--json` input line: a client's message, or (with `"staff": true`) staff writing in that client's chat. */
+export interface JsonInput {
+  readonly message: InboundMessage;
+  readonly staff: boolean;
+}
+
 /**
  * Maps one `--json` input line to an inbound message. Throws {@link InputLineError} with a short reason for lines
- * that are not JSON objects with a `from` and a `text` (or a non-text `type`).
+ * that are not JSON objects with a `from` and a `text` (or a non-text `type`). `"staff": true` marks a message staff
+ * sent in the chat of `from` (what the WhatsApp channel reports when someone types on the linked phone; `#bot` resumes).
  */
-export function parseJsonLine(line: string, fallbackId: string, now: Date): InboundMessage {
+export function parseJsonLine(line: string, fallbackId: string, now: Date): JsonInput {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -25,14 +32,16 @@ export function parseJsonLine(line: string, fallbackId: string, now: Date): Inbo
     throw new InputLineError('not valid JSON');
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputLineError('expected a JSON object');
-  const { from, text, id, type } = value as Record<string, unknown>;
+  const { from, text, id, type, staff } = value as Record<string, unknown>;
+  if (staff !== undefined && typeof staff !== 'boolean') throw new InputLineError('"staff" must be true or false');
   if (typeof from !== 'string' || !from.trim()) throw new InputLineError('"from" must be a non-empty string');
   if (text !== undefined && typeof text !== 'string') throw new InputLineError('"text" must be a string');
   if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') throw new InputLineError('"id" must be a string');
   const rawType = typeof type === 'string' ? type : 'text';
   const mapped = TYPE_ALIASES[rawType] ?? (TYPES.includes(rawType as MessageType) ? (rawType as MessageType) : 'other');
   if (text === undefined && mapped === 'text') throw new InputLineError('"text" is missing');
-  return { id: id !== undefined ? `console:${String(id)}` : fallbackId, chat: from.trim(), text: text ?? '', type: mapped, receivedAt: now };
+  const message: InboundMessage = { id: id !== undefined ? `console:${String(id)}` : fallbackId, chat: from.trim(), text: text ?? '', type: mapped, receivedAt: now };
+  return { message, staff: staff === true };
 }
 
 /** Outbound that writes `{"to","text"}` lines. */
