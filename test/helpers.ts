@@ -14,6 +14,7 @@ import { loadCorpus } from '../src/nlu/corpus';
 import { DEFAULT_DECISION, Nlu, trainModel, type TrainedModel } from '../src/nlu/nlu';
 import { openDatabase } from '../src/storage/sqlite';
 import { SqliteStore } from '../src/storage/sqlite-store';
+import type { ConversationStore } from '../src/storage/types';
 import { TurnRunner, type Clock } from '../src/turn';
 
 export const ROOT = resolve(__dirname, '..');
@@ -88,6 +89,8 @@ export function fakeStaffPhone() {
   return phone;
 }
 
+let harnesses = 0;
+
 /** Options of {@link harness}. */
 export interface HarnessOptions {
   /** Share a database file with another harness (another process, as far as SQLite knows). */
@@ -96,6 +99,8 @@ export interface HarnessOptions {
   staffNumbers?: string[];
   /** Start time (default Monday 2026-11-30 10:00 in New York). */
   at?: Date;
+  /** Wraps the store the runner uses (to simulate another process writing at a chosen moment). */
+  wrapStore?: (store: SqliteStore) => ConversationStore;
 }
 
 /** A whole Puente core on a real SQLite file, with a fake channel that records what was sent. */
@@ -110,12 +115,13 @@ export function harness(options: HarnessOptions = {}) {
   const { log, lines } = memoryLog();
   const staff = fakeStaffPhone();
   const notifications = new NotificationDispatcher({ store, notifier: staff.notifier, clock, log });
-  const runner = new TurnRunner({ store, engine: engineWith({}, settings), outbound: { send: async (chat, text) => void sent.push({ chat, text }) }, log, clock });
+  const runner = new TurnRunner({ store: options.wrapStore ? options.wrapStore(store) : store, engine: engineWith({}, settings), outbound: { send: async (chat, text) => void sent.push({ chat, text }) }, log, clock });
   let counter = 0;
+  const prefix = `h${++harnesses}`; // message ids unique across harnesses that share one database
   /** Sends a message and returns the replies it produced. */
   const say = async (chat: string, text: string, extra: Partial<InboundMessage> = {}): Promise<string[]> => {
     const before = sent.length;
-    await runner.handle({ id: `m${counter++}`, chat, text, type: 'text', receivedAt: clock.now(), ...extra });
+    await runner.handle({ id: `${prefix}-m${counter++}`, chat, text, type: 'text', receivedAt: clock.now(), ...extra });
     return sent.slice(before).filter((s) => s.chat === chat).map((s) => s.text);
   };
   return {

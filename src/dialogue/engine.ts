@@ -156,6 +156,9 @@ export class DialogueEngine {
   /** A client writes while a person has the chat: stay quiet, except urgent details before staff answer and a rare reminder. */
   private whilePaused(d: Draft, text: string, u: Understanding): void {
     const handoff = d.context.handoff!;
+    const upcoming = this.upcoming(d);
+    // Asking about their own booking is self-service, not a message for staff.
+    if (u.intent === 'consultation_book' && upcoming) return this.manageMenu(d, upcoming);
     d.intent = 'handoff:waiting';
     if (d.state.mode === 'urgent' && !handoff.lastStaffAt && !SMALL_TALK.has(u.intent)) return this.urgentDetails(d, text);
     if (!reminderDue(handoff, d.state.remindedAt, d.now, this.deps.settings.timing)) return;
