@@ -28,6 +28,39 @@ it('chat --json: one JSON line per reply on stdout, nothing else; a repeated id 
   expect(result.stderr).toContain('skipped input line: not valid JSON');
 });
 
+it('chat --json runs a whole booking, and a second client is never offered the time the first one took', () => {
+  const a = '15550003';
+  const b = '15550004';
+  const lines = [
+    { from: a, text: 'i want to book a consultation' },
+    { from: a, text: 'by phone' },
+    { from: a, text: 'Ana Lopez' },
+    { from: a, text: '1' },
+    { from: a, text: 'my green card is delayed' },
+    { from: a, text: 'yes' },
+    { from: b, text: 'can i make an appointment' },
+    { from: b, text: 'at the office' },
+    { from: b, text: 'Jose Ramirez' },
+    { from: a, text: 'Thank you', staff: true }, // staff answer from the phone: the bot stays quiet in that chat
+    { from: a, text: 'ok thanks' },
+  ].map((l) => JSON.stringify(l)).join('\n');
+  const result = run(['chat', '--json'], `${lines}\n`, { CONSULTATION_FEE: '$150' });
+  expect(result.status).toBe(0);
+  const out = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { to: string; text: string });
+  const toA = out.filter((o) => o.to === a).map((o) => o.text);
+  const toB = out.filter((o) => o.to === b).map((o) => o.text);
+  expect(toA).toHaveLength(6); // the last message, after staff took over, gets no reply
+  const taken = /\*1\* (.+)/.exec(toA[2])![1];
+  expect(toA[4]).toContain(taken);
+  expect(toA[5]).toContain('Request sent');
+  expect(toA[5]).toContain('$150');
+  // Client B sees the same calendar: the time A took is not among the times offered.
+  const offeredToB = toB[2].split('\n').filter((l) => /^\*\d\* /.test(l)).map((l) => l.replace(/^\*\d\* /, ''));
+  expect(offeredToB.length).toBeGreaterThan(1);
+  expect(offeredToB).not.toContain(taken);
+  expect(out.every((o) => o.text.trim() && !/undefined|null|\[object|\{\{/.test(o.text))).toBe(true);
+});
+
 it('classify writes one JSON line per input line', () => {
   const result = run(['classify'], 'what is a writ of mandamus\nasdfgh\nla migra se llevo a mi esposo\n');
   const out = result.stdout.trim().split('\n').map((l) => JSON.parse(l));

@@ -4,7 +4,7 @@ import { initialState } from '../../src/dialogue/engine';
 import type { InboundMessage } from '../../src/dialogue/types';
 import { MIGRATIONS, openDatabase } from '../../src/storage/sqlite';
 import { SqliteStore } from '../../src/storage/sqlite-store';
-import type { ConversationStore } from '../../src/storage/types';
+import { SlotTakenError, type ConversationStore } from '../../src/storage/types';
 import { tempDir } from '../helpers';
 
 const message = (id: string, chat = 'chat-1'): InboundMessage => ({ id, chat, text: `text ${id}`, type: 'text', receivedAt: new Date() });
@@ -71,6 +71,71 @@ describe('SQLite database', () => {
       db.close();
     } finally {
       tmp.remove();
+    }
+  });
+});
+
+describe('consultations in the database', () => {
+  const slot = { start: '2026-12-01T15:20:00.000Z', end: '2026-12-01T16:00:00.000Z' };
+  const request = (id: string, chat: string) => ({
+    message: message(id, chat), state: initialState(), analysis: null, replies: ['ok'], at,
+    effects: [{ type: 'consultation.requested' as const, mode: 'phone' as const, name: 'A B', topic: 't', lang: 'en' as const, slot }],
+  });
+
+  it('two connections (two processes) cannot both take one time; the loser changes nothing', () => {
+    const tmp = tempDir();
+    const file = join(tmp.dir, 'p.db');
+    const one = openDatabase(file);
+    const two = openDatabase(file);
+    try {
+      const a = new SqliteStore(one);
+      const b = new SqliteStore(two);
+      expect(a.commitTurn(request('a1', 'chat-a'))).not.toBe('duplicate');
+      expect(() => b.commitTurn(request('b1', 'chat-b'))).toThrow(SlotTakenError);
+      expect(b.isProcessed('b1')).toBe(false); // rolled back: the message can be decided again
+      expect(b.transcript('chat-b')).toHaveLength(0);
+      expect(b.consultations()).toHaveLength(1);
+      // The unique index holds even for a writer that skips the overlap check.
+      expect(() => two.prepare(`INSERT INTO consultations (chat, status, mode, lang, start_at, end_at, created_at, updated_at) VALUES ('x', 'confirmed', 'phone', 'en', ?, ?, 'now', 'now')`).run(slot.start, slot.end)).toThrow(/UNIQUE/);
+      // Once cancelled, the time is free again.
+      expect(a.setConsultationStatus(a.consultations()[0].id, 'cancelled', at)).toBe(true);
+      expect(b.commitTurn(request('b2', 'chat-b'))).not.toBe('duplicate');
+    } finally {
+      one.close();
+      two.close();
+      tmp.remove();
+    }
+  });
+
+  it('allows only sensible status changes', () => {
+    const db = openDatabase(':memory:');
+    try {
+      const store = new SqliteStore(db);
+      store.commitTurn(request('c1', 'chat-c'));
+      const id = store.consultations()[0].id;
+      expect(store.setConsultationStatus(id, 'completed', at)).toBe(false); // not confirmed yet
+      expect(store.setConsultationStatus(id, 'confirmed', at)).toBe(true);
+      expect(store.setConsultationStatus(id, 'completed', at)).toBe(true);
+      expect(store.setConsultationStatus(id, 'cancelled', at)).toBe(false);
+      expect(store.setConsultationStatus(999, 'confirmed', at)).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps one open handoff per chat and escalates it by priority', () => {
+    const db = openDatabase(':memory:');
+    try {
+      const store = new SqliteStore(db);
+      const handoff = (id: string, kind: 'advice' | 'human' | 'urgent') => store.commitTurn({ message: message(id, 'chat-h'), state: initialState(), analysis: null, replies: [], effects: [{ type: 'handoff.requested', kind, lang: 'en', summary: kind }], at });
+      handoff('h1', 'advice');
+      handoff('h2', 'human');
+      handoff('h3', 'advice');
+      expect(store.openHandoffs()).toMatchObject([{ kind: 'human', priority: 1 }]);
+      handoff('h4', 'urgent');
+      expect(store.openHandoffs()).toMatchObject([{ kind: 'urgent', priority: 0 }]);
+    } finally {
+      db.close();
     }
   });
 });
