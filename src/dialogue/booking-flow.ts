@@ -221,15 +221,17 @@ export class BookingFlow {
     const lang = d.state.lang;
     const s = STRINGS[lang];
     this.set(d, { ...form, retries: form.retries + 1 });
+    // From the third try on, offer a person as well as the way out.
+    const hint = form.retries >= 2 ? s.reaskPerson : s.reaskHint;
     if (u && ASIDES.has(u.intent) && form.step !== 'topic' && form.step !== 'preference') {
       this.host.say(d, this.composer.explainer(u.intent, lang));
     }
     if (form.step === 'slot') {
       const lines = (form.offered ?? []).map((slot, i) => `*${i + 1}* ${this.host.formatInterval(slot, lang)}`);
       lines.push(`*${(form.offered ?? []).length + 1}* ${s.slotOther}`);
-      return this.host.say(d, `${s.pickFromList((form.offered ?? []).length + 1)}\n${lines.join('\n')}\n${s.reaskHint}`);
+      return this.host.say(d, `${s.pickFromList((form.offered ?? []).length + 1)}\n${lines.join('\n')}\n${hint}`);
     }
-    this.host.say(d, `${this.question(form, lang, true)}\n${s.reaskHint}`);
+    this.host.say(d, `${this.question(form, lang, true)}\n${hint}`);
   }
 
   private question(form: BookingForm, lang: Lang, again = false): string {

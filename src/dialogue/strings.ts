@@ -76,6 +76,7 @@ export interface Phrasebook {
   booked(b: BookingSummary, fee: string, when: string): string;
   notBooked: string;
   reaskHint: string;
+  reaskPerson: string;
   formLeft: string;
   // Managing a consultation
   upcoming(when: string, mode: 'phone' | 'office', status: 'requested' | 'confirmed'): string;
@@ -169,6 +170,7 @@ const en: Phrasebook = {
   ].join('\n'),
   notBooked: 'No problem, nothing was booked. Let us choose another time.',
   reaskHint: '_(Write *cancel* to stop booking.)_',
+  reaskPerson: '_(Write *cancel* to stop booking, or *agent* and a person from our team will help you book.)_',
   formLeft: 'OK, I stopped the booking. Nothing was booked.',
   upcoming: (when, mode, status) => `You have a ${mode === 'phone' ? 'phone' : 'office'} consultation ${status === 'confirmed' ? 'confirmed' : 'requested'} for *${when}*. What would you like to do?`,
   keepIt: 'Keep it',
@@ -260,6 +262,7 @@ const es: Phrasebook = {
   ].join('\n'),
   notBooked: 'No hay problema, no se reservó nada. Elijamos otro horario.',
   reaskHint: '_(Escriba *cancelar* para dejar la reserva.)_',
+  reaskPerson: '_(Escriba *cancelar* para dejar la reserva, o *agente* y una persona del equipo le ayudará a reservar.)_',
   formLeft: 'Listo, dejé la reserva. No se reservó nada.',
   upcoming: (when, mode, status) => `Usted tiene una consulta ${mode === 'phone' ? 'por teléfono' : 'en la oficina'} ${status === 'confirmed' ? 'confirmada' : 'solicitada'} para el *${when}*. ¿Qué desea hacer?`,
   keepIt: 'Dejarla como está',

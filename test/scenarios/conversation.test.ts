@@ -65,12 +65,21 @@ describe('not understood', () => {
   });
 
   it('picks a "did you mean" candidate by number', async () => {
-    const [first] = await say('c5', 'la policia me paro');
+    // Messages that sit between topics; which one the model is unsure about depends on the training data.
+    const unsure = ['la policia me paro', 'question about my case', 'tengo problemas con ice y la policia', 'my papers and the police'];
+    let first = '';
+    let chat = '';
+    for (const [i, text] of unsure.entries()) {
+      chat = `c5-${i}`;
+      first = (await say(chat, text))[0];
+      if (/Did you mean|Quiso decir/.test(first)) break;
+    }
+    expect(first).toMatch(/Did you mean|Quiso decir/);
     const options = first.split('\n').filter((l) => /^\*[1-9]\*/.test(l));
-    expect(options.length).toBeGreaterThan(0);
     // Pick the first informational topic (booking and "a person" start other journeys, tested elsewhere).
-    const topic = options.find((l) => !/consulta|person/i.test(l))!;
-    const [picked] = await say('c5', topic.slice(1, 2));
+    const topic = options.find((l) => !/consulta|person/i.test(l));
+    expect(topic).toBeDefined();
+    const [picked] = await say(chat, topic!.slice(1, 2));
     expect(picked).toMatch(/General information, not legal advice|Información general, no asesoría legal/);
   });
 
