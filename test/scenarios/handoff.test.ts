@@ -35,7 +35,7 @@ describe('talk to a person', () => {
     await say('15551230001@c.us', 'hola');
     const reply = await say('15551230001@c.us', 'quiero hablar con una persona');
     expect(reply).toMatch(/persona de nuestro equipo/);
-    expect(reply).toMatch(/pronto \(horario de oficina: de lunes a viernes/);
+    expect(reply).toMatch(/Horario de oficina: de lunes a viernes, de 9:00 a 17:00/);
     expect(h.store.openHandoffs()).toMatchObject([{ kind: 'human', lang: 'es', chat: '15551230001@c.us' }]);
     const [note] = await staffInbox();
     expect(note).toContain('Client asks for a person');
