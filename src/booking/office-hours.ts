@@ -177,11 +177,24 @@ export function zonedParts(at: Date, tz: string): { year: number; month: number;
   return { year, month, day, weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay(), hour, minute };
 }
 
-/** Minutes the zone is ahead of UTC at an instant (negative west of Greenwich). */
-function offsetMinutes(at: number, tz: string): number {
-  const floored = Math.floor(at / MINUTE_MS) * MINUTE_MS;
-  const p = zonedParts(new Date(floored), tz);
-  return (Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - floored) / MINUTE_MS;
+const QUARTER_MS = 15 * MINUTE_MS;
+const offsets = new Map<string, number>();
+
+/**
+ * Minutes the zone is ahead of UTC at an instant (negative west of Greenwich). Memoised per quarter hour: zone offsets
+ * change only on quarter-hour boundaries, and `Intl` formatting is the slow part of slot search.
+ */
+export function offsetMinutes(at: number, tz: string): number {
+  const bucket = Math.floor(at / QUARTER_MS) * QUARTER_MS;
+  const key = `${tz}|${bucket}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const p = zonedParts(new Date(bucket), tz);
+    offset = (Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - bucket) / MINUTE_MS;
+    if (offsets.size > 100_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 /**

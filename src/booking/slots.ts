@@ -2,7 +2,7 @@
  * Consultation slots (SPEC §2 journey 5): a fixed grid of `minutes`-long appointments inside office hours, in the firm's
  * wall-clock time, minus what is too soon or already taken.
  */
-import { addDays, type OfficeHours, zonedParts, zonedTimeToUtc } from './office-hours';
+import { addDays, offsetMinutes, type OfficeHours, zonedParts, zonedTimeToUtc } from './office-hours';
 
 /** One appointment time, [start, end). */
 export interface Slot {
@@ -45,8 +45,8 @@ function* freeSlots(q: Omit<SlotQuery, 'limit' | 'perDay'>): Generator<{ slot: S
         const start = zonedTimeToUtc(date.year, date.month, date.day, 0, minute, q.tz);
         if (start.getTime() < earliest) continue;
         // A grid time that does not exist locally (spring-forward gap) is skipped rather than offered at an odd time.
-        const local = zonedParts(start, q.tz);
-        if (local.hour * 60 + local.minute !== minute % 1440) continue;
+        const localMinute = Math.floor((start.getTime() + offsetMinutes(start.getTime(), q.tz) * 60_000) / 60_000) % 1440;
+        if (localMinute !== minute % 1440) continue;
         const end = new Date(start.getTime() + q.minutes * 60_000);
         if (q.busy.some((b) => b.start.getTime() < end.getTime() && start.getTime() < b.end.getTime())) continue;
         yield { slot: { start, end }, date: `${date.year}-${date.month}-${date.day}` };
