@@ -16,17 +16,13 @@ it('has every intent of the contract with at least 40 examples per language', ()
   }
 });
 
-/*
- * SPEC §11 asks for accuracy ≥ 0.92 and out-of-scope answered "none" ≥ 0.85. Measured now: accuracy 0.916, none 0.843
- * (see the README, "Understanding"): those two bars are not met yet. The floors below guard today's figures against
- * regression and are to be raised to the SPEC's bars as the corpus improves; the other bars are the SPEC's own.
- */
-it('keeps the cross-validated quality of understanding', () => {
+/** SPEC §11's bars, exactly; urgent recall is ours (an emergency must not get "did you mean"). */
+it('meets the cross-validated quality bars of SPEC §11', () => {
   const r = crossValidate(corpus, 5, DEFAULT_DECISION);
-  expect(r.accuracy).toBeGreaterThanOrEqual(0.91);
+  expect(r.accuracy).toBeGreaterThanOrEqual(0.92);
   expect(r.macroF1).toBeGreaterThanOrEqual(0.9);
   expect(r.perLanguage.en.accuracy).toBeGreaterThanOrEqual(0.9);
   expect(r.perLanguage.es.accuracy).toBeGreaterThanOrEqual(0.9);
-  expect(r.outOfScopeAsNone).toBeGreaterThanOrEqual(0.83);
+  expect(r.outOfScopeAsNone).toBeGreaterThanOrEqual(0.85);
   expect(r.urgentRecall).toBeGreaterThanOrEqual(0.95);
 }, 120_000);

@@ -13,7 +13,10 @@ function open(options: HarnessOptions = {}): H {
   h = harness(options);
   return h;
 }
-afterEach(() => {
+afterEach(async () => {
+  // Every staff notification the scenario produced joins the sweep, sent or not.
+  await h.notifications.flush();
+  seen.push(...h.store.notifications(1000).map((n) => n.text));
   h.close();
   for (const other of extra.splice(0)) other.close();
 });

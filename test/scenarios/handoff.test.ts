@@ -11,7 +11,12 @@ function open(options: HarnessOptions = {}): H {
   h = harness(options);
   return h;
 }
-afterEach(() => h.close());
+afterEach(async () => {
+  // Every staff notification the scenario produced joins the sweep, sent or not.
+  await h.notifications.flush();
+  seen.push(...h.store.notifications(1000).map((n) => n.text));
+  h.close();
+});
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
