@@ -120,6 +120,17 @@ describe('a full booking', () => {
     expect(await say('b3', '2')).toMatch(/talk about/);
   });
 
+  it('"mañana a las 10" picks that time when it is free (60-minute consultations)', async () => {
+    open({ settings: { consultationMinutes: 60 } });
+    await say('b6', 'necesito una consulta');
+    await say('b6', 'por llamada');
+    await say('b6', 'Lucia Fernandez');
+    expect(await say('b6', 'mañana a las 10')).toMatch(/sobre qué quiere hablar/);
+    const confirm = await say('b6', 'la residencia de mi esposo');
+    expect(confirm).toContain('mar 1 dic, 10:00 a.m.');
+    expect(confirm).toContain('hasta 60 minutos');
+  });
+
   it('"other" records a free-text preference instead of a time', async () => {
     open();
     await say('b4', 'quiero una consulta');
