@@ -11,6 +11,10 @@ import type { Logger } from '../log';
 export interface ChannelStatus {
   readonly name: string;
   readonly state: 'connected' | 'connecting' | 'down' | 'none';
+  /** Why it is not connected, in one line (no personal data), when known. */
+  readonly detail?: string;
+  /** whatsapp-web: the phone must (re)scan a QR code. */
+  readonly needsQr?: boolean;
 }
 
 /** What the HTTP app needs to know about the rest of the process. */
@@ -19,6 +23,8 @@ export interface HttpDeps {
   /** True when the database answers a trivial query. */
   databaseOk(): boolean;
   channel(): ChannelStatus;
+  /** Routers to mount before the 404 handler (channel webhooks, the dashboard). Each parses its own bodies. */
+  readonly routers?: readonly express.Router[];
 }
 
 /** Builds the express app. */
@@ -34,6 +40,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const ready = database && (channel.state === 'connected' || channel.state === 'none');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: database ? 'ok' : 'down', channel });
   });
+  for (const router of deps.routers ?? []) app.use(router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
