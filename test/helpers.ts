@@ -15,7 +15,7 @@ import { DEFAULT_DECISION, Nlu, trainModel, type TrainedModel } from '../src/nlu
 import { openDatabase } from '../src/storage/sqlite';
 import { SqliteStore } from '../src/storage/sqlite-store';
 import type { ConversationStore } from '../src/storage/types';
-import { TurnRunner, type Clock } from '../src/turn';
+import { TurnRunner, type Clock, type Outbound } from '../src/turn';
 
 export const ROOT = resolve(__dirname, '..');
 export const INTENTS_DIR = join(ROOT, 'intents');
@@ -45,6 +45,15 @@ export class FakeClock implements Clock {
   }
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Resolves once `check` returns true, polling; rejects after `ms`. */
+export async function until(check: () => boolean, ms = 5_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
@@ -99,6 +108,8 @@ export interface HarnessOptions {
   staffNumbers?: string[];
   /** Start time (default Monday 2026-11-30 10:00 in New York). */
   at?: Date;
+  /** Sends replies through this instead of recording them (a channel under test). */
+  outbound?: Outbound;
   /** Wraps the store the runner uses (to simulate another process writing at a chosen moment). */
   wrapStore?: (store: SqliteStore) => ConversationStore;
 }
@@ -115,7 +126,7 @@ export function harness(options: HarnessOptions = {}) {
   const { log, lines } = memoryLog();
   const staff = fakeStaffPhone();
   const notifications = new NotificationDispatcher({ store, notifier: staff.notifier, clock, log });
-  const runner = new TurnRunner({ store: options.wrapStore ? options.wrapStore(store) : store, engine: engineWith({}, settings), outbound: { send: async (chat, text) => void sent.push({ chat, text }) }, log, clock });
+  const runner = new TurnRunner({ store: options.wrapStore ? options.wrapStore(store) : store, engine: engineWith({}, settings), outbound: options.outbound ?? { send: async (chat, text) => void sent.push({ chat, text }) }, log, clock });
   let counter = 0;
   const prefix = `h${++harnesses}`; // message ids unique across harnesses that share one database
   /** Sends a message and returns the replies it produced. */
@@ -125,7 +136,7 @@ export function harness(options: HarnessOptions = {}) {
     return sent.slice(before).filter((s) => s.chat === chat).map((s) => s.text);
   };
   return {
-    db, store, clock, sent, logLines: lines, runner, say, dbFile, staff, notifications,
+    db, store, clock, sent, log, logLines: lines, runner, say, dbFile, staff, notifications,
     close: () => {
       db.close();
       tmp?.remove();
