@@ -223,7 +223,7 @@ export class WhatsAppWebChannel {
     const delay = Math.min(this.timing.maxBackoffMs, this.timing.backoffMs * 2 ** this.failures);
     this.failures++;
     const cause = err instanceof Error ? err.message.split('\n')[0].slice(0, 160) : undefined;
-    this.deps.log.error({ attempt: this.failures, retryInMs: delay, ...(cause ? { cause } : {}) }, `WhatsApp: ${reason}; retrying in ${Math.round(delay / 1000)} s`);
+    this.deps.log.error({ attempt: this.failures, retryInMs: delay, ...(cause ? { cause } : {}) }, `WhatsApp: ${reason}; retrying in ${delay < 10_000 ? (delay / 1000).toFixed(1) : Math.round(delay / 1000)} s`);
     const old = this.client;
     this.client = undefined;
     void (async () => {
