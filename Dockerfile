@@ -3,6 +3,8 @@
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# whatsapp-web.js pulls puppeteer, whose install script would download its own Chrome: Debian's Chromium is used instead.
+ENV PUPPETEER_SKIP_DOWNLOAD=true
 # Toolchain for better-sqlite3's native module.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
@@ -12,8 +14,10 @@ COPY src ./src
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production DATA_DIR=/data PORT=3000 CHROME_PATH=/usr/bin/chromium
-# Debian's Chromium for the whatsapp-web channel; tini reaps the browser's child processes.
+# DATA_DIR holds the database, the trained model and the linked WhatsApp session: keep it on a volume.
+ENV NODE_ENV=production DATA_DIR=/data PORT=3000 CHROME_PATH=/usr/bin/chromium PUPPETEER_SKIP_DOWNLOAD=true
+# Debian's Chromium for the whatsapp-web channel (started with --no-sandbox --disable-dev-shm-usage, which a non-root
+# user in a container needs); tini is PID 1, forwards SIGTERM for a clean shutdown and reaps the browser's children.
 RUN apt-get update && apt-get install -y --no-install-recommends chromium tini ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && mkdir -p /data && chown node:node /data
