@@ -2,7 +2,12 @@
  * Composition root: config → storage → understanding → engine → turn runner → channel → HTTP.
  */
 import { join } from 'node:path';
-import type { Config } from './config';
+import type { Router } from 'express';
+import QRCode from 'qrcode';
+import { cloudApiProblems, createCloudApiChannel } from './channels/cloud-api/cloud-api';
+import { createRealClient, findChromium, type WaClient } from './channels/whatsapp-web/client';
+import { WhatsAppWebChannel, type WhatsAppWebTiming } from './channels/whatsapp-web/channel';
+import { ConfigError, type Config } from './config';
 import { ExplainerLibrary } from './content/explainers';
 import { Composer, firmPlaceholders } from './dialogue/compose';
 import { DialogueEngine, type EngineSettings } from './dialogue/engine';
@@ -105,31 +110,109 @@ export function createCore(config: Config, log: Logger, outbound: Outbound, noti
   };
 }
 
+/** A channel as the rest of the process sees it. */
+export interface ActiveChannel {
+  readonly outbound: Outbound;
+  readonly notifier: Notifier;
+  readonly routers: readonly Router[];
+  status(): ChannelStatus;
+  /** The QR code to scan (whatsapp-web, while unlinked). */
+  qr(): string | undefined;
+  stop(): Promise<void>;
+}
+
+/** Options tests use to start Puente with fakes where the real thing is outside this machine. */
+export interface StartOptions {
+  /** whatsapp-web: build this client instead of the real one (and these timings). */
+  readonly whatsapp?: { readonly createClient?: () => WaClient; readonly timing?: Partial<WhatsAppWebTiming> };
+  readonly clock?: Clock;
+}
+
 /** A started Puente: HTTP server plus channel. */
 export interface Running {
   readonly http: RunningHttp;
   readonly core: Core;
+  readonly channel: ActiveChannel;
   stop(): Promise<void>;
 }
 
-/**
- * Starts the HTTP server and the configured channel. Channels not yet built into this version leave the HTTP server
- * up with `/readyz` reporting the channel down.
- */
-export async function startPuente(config: Config, log: Logger): Promise<Running> {
-  let channel: ChannelStatus = { name: config.transport, state: config.transport === 'none' ? 'none' : 'down' };
-  const outbound: Outbound = {
-    send: async (chat) => {
-      throw new Error(`no channel connected to send to ${maskChat(chat)}`);
+/** The `none` transport: HTTP only; replies stay in the outbox. */
+function noChannel(config: Config, log: Logger, detail?: string): ActiveChannel {
+  return {
+    outbound: { send: async (chat) => { throw new Error(`no channel connected to send to ${maskChat(chat)}`); } },
+    notifier: logNotifier(log),
+    routers: [],
+    status: () => ({ name: config.transport, state: config.transport === 'none' ? 'none' : 'down', ...(detail ? { detail } : {}) }),
+    qr: () => undefined,
+    stop: async () => undefined,
+  };
+}
+
+/** Prints a QR code in the terminal (stderr), small enough for a laptop screen. */
+function printQr(qr: string): void {
+  void QRCode.toString(qr, { type: 'terminal', small: true }).then(
+    (art) => process.stderr.write(`\nScan this with the firm's phone: WhatsApp → Linked devices → Link a device\n${art}\n`),
+    () => undefined,
+  );
+}
+
+function whatsappWebChannel(config: Config, log: Logger, core: Core, options: StartOptions): ActiveChannel {
+  let createClient = options.whatsapp?.createClient;
+  if (!createClient) {
+    const chrome = findChromium(config.chromePath);
+    if (!chrome) {
+      const where = config.chromePath ? `CHROME_PATH=${config.chromePath} does not exist` : 'no Chromium found and CHROME_PATH is not set';
+      log.error(`WhatsApp Web needs Chromium: ${where}. Install it (Debian/Ubuntu: apt-get install chromium) or set CHROME_PATH; the HTTP server stays up.`);
+      return noChannel(config, log, `Chromium not found (${where})`);
+    }
+    createClient = () => createRealClient({ dataDir: config.dataDir, chromePath: chrome });
+  }
+  const channel = new WhatsAppWebChannel({ createClient, runner: core.runner, log, timing: options.whatsapp?.timing, onQr: printQr });
+  channel.start();
+  return { outbound: channel.outbound, notifier: channel.notifier, routers: [], status: () => channel.status(), qr: () => channel.qr(), stop: () => channel.stop() };
+}
+
+function cloudApiChannelFor(config: Config, log: Logger, core: Core): ActiveChannel {
+  const c = config.cloudApi;
+  const channel = createCloudApiChannel({
+    settings: { token: c.token!, phoneNumberId: c.phoneNumberId!, appSecret: c.appSecret!, verifyToken: c.verifyToken!, baseUrl: c.baseUrl },
+    onMessage: (m) => core.runner.handle(m),
+    onStatus: (st) => log.debug({ messageId: st.messageId, status: st.status, chat: maskChat(st.recipient), errorCode: st.errorCode }, 'delivery status'),
+    log,
+  });
+  // Replies the Graph API refused for a while stay in the outbox: try them again every minute.
+  const retry = setInterval(() => void core.runner.flushOutbox(), 60_000);
+  retry.unref();
+  return {
+    outbound: channel.outbound, notifier: channel.notifier, routers: [channel.router], status: () => channel.status(), qr: () => undefined,
+    stop: async () => {
+      clearInterval(retry);
+      await channel.idle();
     },
   };
-  const core = createCore(config, log, outbound, logNotifier(log));
-  if (config.staffNumbers.length === 0) log.warn('STAFF_WHATSAPP_NUMBERS is empty: staff will see new handoffs only in the dashboard');
-  core.startJobs();
-  if (config.transport !== 'none') {
-    log.error({ transport: config.transport }, `the ${config.transport} channel is not available in this version; running with HTTP only (set TRANSPORT=none to silence this)`);
-    channel = { name: config.transport, state: 'down' };
+}
+
+/**
+ * Starts the HTTP server and the configured channel (TRANSPORT). A channel that cannot start (no Chromium, WhatsApp
+ * unreachable) never takes the process down: the HTTP server stays up and `/readyz` reports the channel down.
+ */
+export async function startPuente(config: Config, log: Logger, options: StartOptions = {}): Promise<Running> {
+  if (config.transport === 'cloud-api') {
+    const problems = cloudApiProblems(config.cloudApi);
+    if (problems.length > 0) throw new ConfigError(problems);
   }
+  // The core and the channel need each other: the core sends through the channel, the channel hands messages to the core.
+  let active: ActiveChannel | undefined;
+  const outbound: Outbound = { send: (chat, text) => (active ?? noChannel(config, log)).outbound.send(chat, text) };
+  const notifier: Notifier = { notify: (to, text) => (active ?? noChannel(config, log)).notifier.notify(to, text) };
+  const core = createCore(config, log, outbound, notifier, options.clock);
+  if (config.staffNumbers.length === 0) log.warn('STAFF_WHATSAPP_NUMBERS is empty: staff will see new handoffs only in the dashboard');
+  const channel: ActiveChannel =
+    config.transport === 'whatsapp-web' ? whatsappWebChannel(config, log, core, options)
+      : config.transport === 'cloud-api' ? cloudApiChannelFor(config, log, core)
+        : noChannel(config, log);
+  active = channel;
+  core.startJobs();
   const app = createHttpApp({
     log,
     databaseOk: () => {
@@ -139,14 +222,25 @@ export async function startPuente(config: Config, log: Logger): Promise<Running>
         return false;
       }
     },
-    channel: () => channel,
+    channel: () => channel.status(),
+    routers: channel.routers,
   });
-  const http = await startHttp(app, config.port, config.host);
+  let http: RunningHttp;
+  try {
+    http = await startHttp(app, config.port, config.host);
+  } catch (err) {
+    await channel.stop();
+    await core.close();
+    throw err;
+  }
   return {
     http,
     core,
+    channel,
     stop: async () => {
-      await http.stop();
+      await http.stop(); // no new webhooks
+      await core.runner.idle(); // finish the turns in flight
+      await channel.stop(); // then close the browser cleanly, so the WhatsApp session is not corrupted
       await core.close();
     },
   };

@@ -1,0 +1,209 @@
+/**
+ * The WhatsApp Cloud API channel (SPEC §7): Meta's webhook in (verify handshake, signed POSTs), replies and staff
+ * notifications out through the Graph API. Payload mapping lives in `payload.ts`, sending in `graph-client.ts`.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Config } from '../../config';
+import type { InboundMessage } from '../../dialogue/types';
+import type { Notifier } from '../../handoff/notify';
+import type { ChannelStatus } from '../../http/server';
+import { maskChat, type Logger } from '../../log';
+import { systemClock, type Clock, type Outbound } from '../../turn';
+import { AUTH_ERROR_CODE, GraphClient, SEND_RETRY_DELAYS_MS, splitText, type GraphApiError } from './graph-client';
+import { readWebhook, type DeliveryStatus } from './payload';
+
+export { toInboundMessage, toDeliveryStatus, type DeliveryStatus } from './payload';
+export { splitText, TEXT_LIMIT, GraphApiError } from './graph-client';
+
+/** Where Meta calls us. */
+export const WEBHOOK_PATH = '/webhooks/whatsapp';
+/** Meta's webhook bodies are a few KB; anything much larger is not from Meta. */
+const BODY_LIMIT = '1mb';
+
+/** Validated settings for the channel (from `Config.cloudApi`). */
+export interface CloudApiSettings {
+  token: string;
+  phoneNumberId: string;
+  appSecret: string;
+  verifyToken: string;
+  baseUrl: string;
+}
+
+/** Problems with the settings for TRANSPORT=cloud-api, one line each naming the variable; [] when fine. */
+export function cloudApiProblems(c: Config['cloudApi']): string[] {
+  const problems: string[] = [];
+  const missing = (name: string, what: string) => problems.push(`${name} is required when TRANSPORT=cloud-api (${what})`);
+  if (!c.token?.trim()) missing('CLOUD_API_TOKEN', 'the access token of the WhatsApp Business app');
+  if (!c.phoneNumberId?.trim()) missing('CLOUD_API_PHONE_NUMBER_ID', 'the phone number ID shown in WhatsApp Manager, not the phone number');
+  else if (!/^\d{5,30}$/.test(c.phoneNumberId.trim())) problems.push(`CLOUD_API_PHONE_NUMBER_ID must be the numeric phone number ID from WhatsApp Manager (got ${c.phoneNumberId.trim().length} characters that are not all digits)`);
+  if (!c.appSecret?.trim()) missing('CLOUD_API_APP_SECRET', 'the app secret, to check the X-Hub-Signature-256 of webhooks');
+  if (!c.verifyToken?.trim()) missing('CLOUD_API_VERIFY_TOKEN', 'any secret string, also entered in the webhook settings of the Meta app');
+  let url: URL | undefined;
+  try {
+    url = new URL(c.baseUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) problems.push(`CLOUD_API_BASE_URL must be an http(s) URL such as https://graph.facebook.com/v21.0 (got "${c.baseUrl}")`);
+  return problems;
+}
+
+/** What the channel needs from the rest of Puente. */
+export interface CloudApiDeps {
+  readonly settings: CloudApiSettings;
+  /** Hands an inbound message to the turn runner (TurnRunner.handle). */
+  readonly onMessage: (m: InboundMessage) => Promise<unknown>;
+  /** Records a delivery status update (sent/delivered/read/failed); never answered. */
+  readonly onStatus?: (s: DeliveryStatus) => void;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  /** Default globalThis.fetch. */
+  readonly fetch?: typeof fetch;
+  /** Waits between send attempts; default {@link SEND_RETRY_DELAYS_MS}. */
+  readonly retryDelaysMs?: readonly number[];
+}
+
+/** The running channel. */
+export interface CloudApiChannel {
+  /** GET/POST {@link WEBHOOK_PATH}: the verify handshake and signed webhook deliveries (answered 200 at once, processed after). */
+  readonly router: express.Router;
+  /** Sends a reply, split into several messages past 4,096 characters. Rejects when it could not be sent. */
+  readonly outbound: Outbound;
+  /** Staff notifications through the same send (recipient = staff number digits). */
+  readonly notifier: Notifier;
+  /** 'connected' once configured; 'down' with a one-line detail while settings are incomplete or the token is rejected. */
+  status(): ChannelStatus;
+  /** Resolves when all webhook processing started so far has finished (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+/** Equal strings, compared in constant time whatever their lengths (both are hashed to the same length first). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return expected.length > 0 && timingSafeEqual(digest(given), digest(expected));
+}
+
+/** Checks `X-Hub-Signature-256: sha256=<hex>` against the HMAC-SHA256 of the raw body with the app secret. */
+export function validSignature(raw: Buffer, header: string | undefined, appSecret: string): boolean {
+  if (!appSecret || !header) return false;
+  const match = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
+  if (!match) return false;
+  const given = Buffer.from(match[1], 'hex');
+  const expected = createHmac('sha256', appSecret).update(raw).digest();
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The phone digits the Graph API wants in `to`, from a chat id ("15551234567", "+1 555…", "15551234567@c.us"). */
+function recipientDigits(chat: string): string {
+  return chat.replace(/@.*$/, '').replace(/\D/g, '');
+}
+
+/** Builds the channel. Does no I/O until a request or a send. */
+export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
+  const { settings, log } = deps;
+  const clock = deps.clock ?? systemClock;
+  const pending = new Set<Promise<void>>();
+  let authFailure: string | undefined;
+  const client = new GraphClient({
+    baseUrl: settings.baseUrl,
+    phoneNumberId: settings.phoneNumberId,
+    token: settings.token,
+    log,
+    fetch: deps.fetch ?? globalThis.fetch,
+    retryDelaysMs: deps.retryDelaysMs ?? SEND_RETRY_DELAYS_MS,
+    onResult: (error: GraphApiError | undefined) => {
+      if (!error && authFailure) log.info('cloud api token accepted again');
+      authFailure = error?.code === AUTH_ERROR_CODE ? `the Graph API rejected the access token (error ${AUTH_ERROR_CODE}); check CLOUD_API_TOKEN` : undefined;
+    },
+  });
+
+  const send = async (chat: string, text: string): Promise<void> => {
+    const to = recipientDigits(chat);
+    if (!to) throw new Error('Cloud API can only send to phone numbers');
+    for (const piece of splitText(text)) await client.sendText(to, piece);
+  };
+
+  const handlePayload = async (payload: unknown): Promise<void> => {
+    const events = readWebhook(payload, settings.phoneNumberId, clock.now());
+    log.debug({ messages: events.messages.length, statuses: events.statuses.length, ignored: events.ignored }, 'cloud api webhook');
+    for (const error of events.errors) log.warn({ code: error.code, title: error.title }, 'cloud api webhook reported an error');
+    for (const s of events.statuses) {
+      const fields = { messageId: s.messageId, status: s.status, chat: maskChat(s.recipient), errorCode: s.errorCode };
+      if (s.status === 'failed') log.warn(fields, 'cloud api message not delivered');
+      else log.debug(fields, 'cloud api delivery status');
+      try {
+        deps.onStatus?.(s);
+      } catch (err) {
+        log.error({ err, messageId: s.messageId }, 'delivery status handler failed');
+      }
+    }
+    // In payload order, one at a time: the turn runner keeps each chat in order from here on.
+    for (const m of events.messages) {
+      try {
+        await deps.onMessage(m);
+      } catch (err) {
+        log.error({ err, chat: maskChat(m.chat), messageId: m.id }, 'inbound message failed');
+      }
+    }
+  };
+
+  const track = (work: Promise<void>) => {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  };
+
+  const router = express.Router();
+  router.get(WEBHOOK_PATH, (req: Request, res: Response) => {
+    const mode = req.query['hub.mode'];
+    const token = req.query['hub.verify_token'];
+    const challenge = req.query['hub.challenge'];
+    if (mode === 'subscribe' && typeof token === 'string' && typeof challenge === 'string' && sameSecret(token, settings.verifyToken)) {
+      log.info('cloud api webhook verified');
+      res.type('text/plain').set('X-Content-Type-Options', 'nosniff').send(challenge);
+      return;
+    }
+    log.warn({ mode: typeof mode === 'string' ? mode.slice(0, 20) : undefined }, 'cloud api webhook verification refused');
+    res.status(403).json({ error: 'forbidden' });
+  });
+  router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: BODY_LIMIT }), (req: Request, res: Response) => {
+    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const header = req.get('x-hub-signature-256');
+    if (!validSignature(raw, header, settings.appSecret)) {
+      log.warn({ bytes: raw.length, signature: header ? 'wrong' : 'missing' }, 'cloud api webhook refused: bad signature');
+      res.status(401).json({ error: 'invalid signature' });
+      return;
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw.toString('utf8'));
+    } catch {
+      log.warn({ bytes: raw.length }, 'cloud api webhook body is not JSON');
+      res.status(400).json({ error: 'invalid JSON' });
+      return;
+    }
+    // Meta wants a quick 200 (it redelivers otherwise); the turns run after the answer.
+    res.sendStatus(200);
+    track(handlePayload(payload).catch((err) => log.error({ err }, 'cloud api webhook processing failed')));
+  });
+  // Body errors of this route (too large, bad encoding, aborted): a 4xx without details, nothing processed.
+  router.use(WEBHOOK_PATH, (err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
+    log.warn({ status, reason: err.type ?? err.name }, 'cloud api webhook body refused');
+    res.status(status).json({ error: status === 413 ? 'payload too large' : 'bad request' });
+  });
+
+  return {
+    router,
+    outbound: { send },
+    notifier: { notify: (recipient, text) => send(recipient, text) },
+    status(): ChannelStatus {
+      const problem = cloudApiProblems(settings)[0] ?? authFailure;
+      return problem ? { name: 'cloud-api', state: 'down', detail: problem } : { name: 'cloud-api', state: 'connected' };
+    },
+    async idle(): Promise<void> {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+}

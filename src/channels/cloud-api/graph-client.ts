@@ -1,0 +1,181 @@
+/**
+ * Sending text through the Graph API (`POST {base}/{phone-number-id}/messages`), with retries for what a retry can
+ * fix (network errors, 5xx, rate limits) and none for the rest. Errors and logs carry Graph codes, never the text or
+ * the full number.
+ */
+import { maskChat, type Logger } from '../../log';
+
+/** The longest text body WhatsApp accepts in one message. */
+export const TEXT_LIMIT = 4096;
+
+/** Default waits between attempts; after the last, the send is given up (the reply stays in the outbox). */
+export const SEND_RETRY_DELAYS_MS: readonly number[] = [1000, 4000, 15000];
+
+/** Graph error codes that mean "too much, too fast" or "try again": worth a retry after a wait. */
+const RETRYABLE_CODES = new Set([
+  1, // unknown API error (Meta: retry)
+  2, // service temporarily unavailable
+  4, // application request limit
+  80007, // WhatsApp Business Account rate limit
+  130429, // Cloud API throughput reached
+  131000, // something went wrong (Meta: retry)
+  131016, // service unavailable
+  131056, // (business, consumer) pair rate limit
+]);
+
+/** The access token was rejected: no retry helps until someone changes CLOUD_API_TOKEN. */
+export const AUTH_ERROR_CODE = 190;
+
+/** A failed send, described by Meta's codes. The message holds codes only (it is logged by the turn runner). */
+export class GraphApiError extends Error {
+  constructor(
+    readonly httpStatus: number | undefined,
+    readonly code: number | undefined,
+    readonly subcode: number | undefined,
+    readonly fbtraceId: string | undefined,
+    readonly retryable: boolean,
+    cause?: string,
+  ) {
+    super(
+      httpStatus === undefined
+        ? `Cloud API unreachable${cause ? ` (${cause})` : ''}`
+        : `Cloud API send failed: HTTP ${httpStatus}${code !== undefined ? `, Graph error ${code}` : ''}${subcode !== undefined ? `/${subcode}` : ''}${fbtraceId ? `, fbtrace_id ${fbtraceId}` : ''}`,
+    );
+    this.name = 'GraphApiError';
+  }
+
+  /** Log fields: codes and trace id only. */
+  fields(): Record<string, unknown> {
+    return { httpStatus: this.httpStatus, code: this.code, subcode: this.subcode, fbtraceId: this.fbtraceId };
+  }
+}
+
+/** Splits `text` into pieces of at most `max` characters: on blank lines, then lines, then words, then anywhere. */
+export function splitText(text: string, max = TEXT_LIMIT): string[] {
+  return pack(text, max, ['\n\n', '\n', ' '])
+    .map((piece) => piece.trim())
+    .filter((piece) => piece.length > 0);
+}
+
+function pack(text: string, max: number, separators: readonly string[]): string[] {
+  if (text.length <= max) return [text];
+  const [separator, ...finer] = separators;
+  if (separator === undefined) return hardCut(text, max);
+  const pieces: string[] = [];
+  let current = '';
+  for (const part of text.split(separator)) {
+    const joined = current === '' ? part : `${current}${separator}${part}`;
+    if (joined.length <= max) {
+      current = joined;
+      continue;
+    }
+    if (current !== '') pieces.push(current);
+    const smaller = pack(part, max, finer);
+    pieces.push(...smaller.slice(0, -1));
+    current = smaller[smaller.length - 1] ?? '';
+  }
+  if (current !== '') pieces.push(current);
+  return pieces;
+}
+
+/** Cuts every `max` characters, never between the two halves of a surrogate pair (an emoji). */
+function hardCut(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(start + max, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff && end - 1 > start) end--;
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  return pieces;
+}
+
+/** What the client needs. */
+export interface GraphClientOptions {
+  readonly baseUrl: string;
+  readonly phoneNumberId: string;
+  readonly token: string;
+  readonly log: Logger;
+  readonly fetch: typeof fetch;
+  readonly retryDelaysMs: readonly number[];
+  /** Per attempt. */
+  readonly timeoutMs?: number;
+  /** Called after every accepted send, and after a send refused with {@link AUTH_ERROR_CODE}. */
+  readonly onResult?: (error: GraphApiError | undefined) => void;
+}
+
+const wait = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+/** Sends text messages through the Graph API. */
+export class GraphClient {
+  constructor(private readonly options: GraphClientOptions) {}
+
+  /**
+   * Sends one text (at most {@link TEXT_LIMIT} characters) to `to` (phone digits). Resolves with Meta's message id
+   * (or undefined when the answer had none). Retries retryable failures; rejects with {@link GraphApiError}.
+   */
+  async sendText(to: string, body: string): Promise<string | undefined> {
+    const { log, retryDelaysMs } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const id = await this.attempt(to, body);
+        this.options.onResult?.(undefined);
+        log.debug({ chat: maskChat(to), messageId: id, attempt: attempt + 1 }, 'cloud api message accepted');
+        return id;
+      } catch (err) {
+        if (!(err instanceof GraphApiError)) throw err;
+        if (err.code === AUTH_ERROR_CODE) this.options.onResult?.(err);
+        const delay = err.retryable ? retryDelaysMs[attempt] : undefined;
+        const fields = { chat: maskChat(to), attempt: attempt + 1, ...err.fields() };
+        if (delay === undefined) {
+          log.warn({ ...fields, retryable: err.retryable }, 'cloud api send failed; giving up');
+          throw err;
+        }
+        log.warn({ ...fields, retryInMs: delay }, 'cloud api send failed; retrying');
+        await wait(delay);
+      }
+    }
+  }
+
+  private async attempt(to: string, body: string): Promise<string | undefined> {
+    const { baseUrl, phoneNumberId, token, timeoutMs = 20_000 } = this.options;
+    let response: Response;
+    try {
+      response = await this.options.fetch(`${baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(phoneNumberId)}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body, preview_url: false } }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new GraphApiError(undefined, undefined, undefined, undefined, true, networkCause(err));
+    }
+    const answer: unknown = await response.json().catch(() => undefined);
+    if (response.ok) return messageId(answer);
+    const error = isObj(answer) && isObj(answer.error) ? answer.error : {};
+    const code = int(error.code);
+    const retryable = response.status >= 500 || response.status === 429 || (code !== undefined && RETRYABLE_CODES.has(code));
+    throw new GraphApiError(response.status, code, int(error.error_subcode), typeof error.fbtrace_id === 'string' ? error.fbtrace_id.slice(0, 64) : undefined, retryable);
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+function int(v: unknown): number | undefined {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
+}
+
+function messageId(answer: unknown): string | undefined {
+  const first = isObj(answer) && Array.isArray(answer.messages) ? answer.messages[0] : undefined;
+  return isObj(first) && typeof first.id === 'string' ? first.id : undefined;
+}
+
+/** "ECONNREFUSED", "TimeoutError"…: the kind of network failure, without URLs or payloads. */
+function networkCause(err: unknown): string {
+  const cause = isObj(err) && isObj(err.cause) ? err.cause : undefined;
+  const code = cause && typeof cause.code === 'string' ? cause.code : undefined;
+  return code ?? (err instanceof Error ? err.name : 'network error');
+}
