@@ -103,6 +103,22 @@ export class TurnRunner {
     });
   }
 
+  /**
+   * Sends a message to a client from the firm, in the chat's queue: `staff` (a reply typed in the dashboard: recorded as
+   * staff activity, so the bot pauses there) or `firm` (a confirmation written by Puente on staff's behalf). The message
+   * is queued first, so a channel that is down sends it later. Resolves with whether it went out now.
+   */
+  sendToClient(chat: string, text: string, as: 'staff' | 'firm'): Promise<'sent' | 'queued'> {
+    return this.enqueue(chat, async () => {
+      const { store, log } = this.deps;
+      const now = this.clock.now();
+      if (as === 'staff') store.recordStaffMessage(chat, text, now);
+      const entry = store.enqueue(chat, text, now, as === 'firm' ? 'bot' : undefined);
+      log.info({ chat: maskChat(chat), as }, 'message to client from the dashboard');
+      return (await this.deliver(entry)) ? 'sent' : 'queued';
+    });
+  }
+
   /** Resolves when every turn accepted so far has finished (used on shutdown). */
   async idle(): Promise<void> {
     while (this.queues.size > 0) await Promise.all([...this.queues.values()]);

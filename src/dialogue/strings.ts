@@ -88,6 +88,9 @@ export interface Phrasebook {
   consultationCancelled: string;
   moved(when: string): string;
   noUpcoming: string;
+  // Staff decisions, sent from the dashboard
+  consultationConfirmed(when: string, mode: 'phone' | 'office'): string;
+  consultationCancelledByFirm(when: string): string;
   // Privacy
   confirmErase: string;
   erased: string;
@@ -181,6 +184,8 @@ const en: Phrasebook = {
   consultationCancelled: 'Your consultation was cancelled and our team was told. Write *menu* if you need anything else.',
   moved: (when) => `✅ Change requested: *${when}*. Our team will confirm the new time in this chat.`,
   noUpcoming: 'I do not see an upcoming consultation for this number. Would you like to book one? Reply *1*.',
+  consultationConfirmed: (when, mode) => `✅ Your ${mode === 'phone' ? 'phone' : 'office'} consultation is *confirmed*: *${when}*.${mode === 'phone' ? ' The attorney will call this number.' : ''} To change or cancel it, write here.`,
+  consultationCancelledByFirm: (when) => `❌ Your consultation (*${when}*) was cancelled by our office. Write *book a consultation* here to choose another time.`,
   confirmErase: 'Do you want me to *delete* your messages and personal data? A booked consultation would be cancelled. Reply *yes* or *no*.',
   erased: '🗑️ Done. Your messages and personal data were deleted. If you write again, we will start from zero.',
   eraseKept: 'OK, nothing was deleted.',
@@ -273,6 +278,8 @@ const es: Phrasebook = {
   consultationCancelled: 'Su consulta fue cancelada y avisamos a nuestro equipo. Escriba *menu* si necesita algo más.',
   moved: (when) => `✅ Cambio solicitado: *${when}*. Nuestro equipo le confirmará el nuevo horario en este chat.`,
   noUpcoming: 'No veo una consulta próxima para este número. ¿Quiere reservar una? Responda *1*.',
+  consultationConfirmed: (when, mode) => `✅ Su consulta ${mode === 'phone' ? 'por teléfono' : 'en la oficina'} está *confirmada*: *${when}*.${mode === 'phone' ? ' El abogado llamará a este número.' : ''} Para cambiarla o cancelarla, escriba aquí.`,
+  consultationCancelledByFirm: (when) => `❌ Nuestra oficina canceló su consulta (*${when}*). Escriba *quiero una consulta* aquí para elegir otro horario.`,
   confirmErase: '¿Quiere que *borre* sus mensajes y datos personales? Si tiene una consulta reservada, se cancelará. Responda *sí* o *no*.',
   erased: '🗑️ Listo. Sus mensajes y datos personales fueron borrados. Si escribe otra vez, empezaremos de cero.',
   eraseKept: 'Listo, no se borró nada.',

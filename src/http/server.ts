@@ -3,6 +3,7 @@
  * tests run it in-process on port 0.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log';
@@ -31,6 +32,13 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Secure headers. Pages are server-rendered with no scripts; QR codes are data: images. Many firms run Puente on a
+  // local network over plain HTTP, so requests are not upgraded to HTTPS by the browser.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null, 'form-action': ["'self'"] } },
+    }),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

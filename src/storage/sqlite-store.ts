@@ -416,6 +416,36 @@ export class SqliteStore implements Store {
     return true;
   }
 
+  claimHandoff(id: number, staff: string, at: Date): boolean {
+    return this.db.prepare(`UPDATE handoffs SET claimed_by = ?, last_staff_at = COALESCE(last_staff_at, ?) WHERE id = ? AND status = 'open'`)
+      .run(staff.slice(0, 80), at.toISOString(), id).changes > 0;
+  }
+
+  enqueue(chat: string, text: string, at: Date, author?: 'bot' | 'staff'): OutboxEntry {
+    return this.db.transaction((): OutboxEntry => {
+      const iso = at.toISOString();
+      if (author) {
+        this.q.touchContact.run(chat, iso, iso);
+        this.q.message.run({ chat, direction: 'out', author, messageId: null, type: 'text', text, intent: null, confidence: null, lang: null, at: iso });
+      }
+      return { id: Number(this.q.outbox.run(chat, text, iso).lastInsertRowid), chat, text };
+    }).immediate();
+  }
+
+  inboundSince(from: Date): { at: string; intent: string | null; lang: string | null }[] {
+    return this.db.prepare<[string], { at: string; intent: string | null; lang: string | null }>(
+      `SELECT created_at AS at, intent, lang FROM messages WHERE direction = 'in' AND created_at >= ? ORDER BY id`,
+    ).all(from.toISOString());
+  }
+
+  unrecognised(from: Date, limit: number): { text: string; lang: string | null; count: number }[] {
+    return this.db.prepare<[string, number], { text: string; lang: string | null; count: number }>(
+      `SELECT lower(trim(text)) AS text, MAX(lang) AS lang, COUNT(*) AS count FROM messages
+       WHERE direction = 'in' AND intent = 'none' AND created_at >= ? AND length(trim(text)) > 0
+       GROUP BY lower(trim(text)) ORDER BY count DESC, MAX(id) DESC LIMIT ?`,
+    ).all(from.toISOString(), limit);
+  }
+
   dueNotifications(now: Date, limit = 50): NotificationRecord[] {
     return this.q.dueNotifications.all(now.toISOString(), limit).map(toNotification);
   }

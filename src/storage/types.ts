@@ -162,6 +162,11 @@ export interface ConversationStore {
    * the conversation's new state in the same transaction.
    */
   recordStaffMessage(chat: string, text: string, at: Date, options?: { resumeBot?: boolean; state?: ConversationState }): { handoffId?: number; resumed: boolean };
+  /**
+   * Queues a message to a client outside a turn (a staff reply, a confirmation): outbox row, and a transcript line by
+   * `author` when given, in one transaction.
+   */
+  enqueue(chat: string, text: string, at: Date, author?: 'bot' | 'staff'): OutboxEntry;
   /** Marks an outbox entry sent. */
   markSent(id: number, at: Date): void;
   /** Records a failed send attempt. */
@@ -188,6 +193,12 @@ export interface StaffStore {
   consultations(range?: { from?: Date; to?: Date }): ConsultationRecord[];
   /** Moves a consultation to a new status; false when the change is not allowed from its current status. */
   setConsultationStatus(id: number, status: ConsultationStatus, at: Date, note?: string): boolean;
+  /** Marks an open handoff as taken by a staff member; false when it is not open. */
+  claimHandoff(id: number, staff: string, at: Date): boolean;
+  /** Client messages since `from`: when, the intent answered, the language (for insights). */
+  inboundSince(from: Date): { at: string; intent: string | null; lang: string | null }[];
+  /** The messages answered `none` most often since `from` (case and spacing folded), most frequent first. */
+  unrecognised(from: Date, limit: number): { text: string; lang: string | null; count: number }[];
 }
 
 /** Delivery of staff notifications. */

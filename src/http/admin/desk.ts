@@ -1,0 +1,272 @@
+/**
+ * The staff desk: what the dashboard and the JSON API show and do, in one place (both are thin layers over it).
+ * Inbox of handoffs, replies through the active channel, consultations, insights and content health.
+ */
+import { stringify } from 'yaml';
+import { formatSlot } from '../../booking/slots';
+import { zonedParts, zonedTimeToUtc, addDays } from '../../booking/office-hours';
+import type { ExplainerLibrary } from '../../content/explainers';
+import { STRINGS } from '../../dialogue/strings';
+import { displayChat } from '../../handoff/notify';
+import { NONE, type Lang } from '../../nlu/types';
+import type { ConsultationRecord, ConsultationStatus, HandoffRecord, Store, TranscriptEntry } from '../../storage/types';
+import type { Clock, TurnRunner } from '../../turn';
+import type { ChannelStatus } from '../server';
+
+/** A handoff as the inbox lists it. */
+export interface InboxItem extends HandoffRecord {
+  /** The client's number as staff can dial it. */
+  readonly phone: string;
+  readonly waitingMinutes: number;
+  readonly consultation?: ConsultationView;
+}
+
+/** A consultation with its time as the firm reads it. */
+export interface ConsultationView extends ConsultationRecord {
+  /** "Tue, Dec 1, 10:20 AM" in the firm's time zone, or undefined for a preference. */
+  readonly when?: string;
+  /** Local date YYYY-MM-DD of the time (or of the request when there is no time). */
+  readonly day: string;
+  readonly phone: string;
+}
+
+/** Usage figures for the insights page. */
+export interface Insights {
+  readonly days: number;
+  readonly perDay: { day: string; messages: number; fallback: number }[];
+  readonly intents: { intent: string; count: number }[];
+  readonly total: number;
+  /** Share of classified client messages answered `none` (did-you-mean or out of scope). */
+  readonly fallbackRate: number;
+  readonly unrecognised: { text: string; lang: string | null; count: number }[];
+}
+
+/** An explainer that needs an attorney's attention. */
+export interface ContentIssue {
+  readonly intent: string;
+  readonly lang: Lang;
+  readonly problem: 'stale' | 'missing' | 'no-date';
+  readonly reviewed?: string;
+  readonly title?: string;
+}
+
+/** Thrown for a request that names something that does not exist or cannot change; `status` is the HTTP status. */
+export class DeskError extends Error {
+  constructor(readonly status: 400 | 404 | 409, message: string) {
+    super(message);
+  }
+}
+
+/** Explainers older than this need review (SPEC §8). */
+export const STALE_DAYS = 180;
+const DAY_MS = 86_400_000;
+
+/** What the desk needs. */
+export interface DeskDeps {
+  readonly store: Store;
+  readonly runner: Pick<TurnRunner, 'sendToClient'>;
+  readonly library: ExplainerLibrary;
+  readonly timezone: string;
+  readonly clock: Clock;
+  readonly channel: () => ChannelStatus;
+  readonly qr: () => string | undefined;
+}
+
+/** The staff desk. */
+export class Desk {
+  constructor(private readonly deps: DeskDeps) {}
+
+  get timezone(): string {
+    return this.deps.timezone;
+  }
+
+  channel(): ChannelStatus & { qr?: string } {
+    const qr = this.deps.qr();
+    return { ...this.deps.channel(), ...(qr ? { qr } : {}) };
+  }
+
+  /** Open handoffs: urgent first, then the longest waiting. */
+  inbox(): InboxItem[] {
+    return this.deps.store.openHandoffs().map((h) => this.item(h));
+  }
+
+  /** One handoff with the client's transcript; throws 404 when unknown. */
+  handoff(id: number): InboxItem & { transcript: TranscriptEntry[] } {
+    const h = this.deps.store.handoff(id);
+    if (!h) throw new DeskError(404, 'no such handoff');
+    return { ...this.item(h), transcript: this.deps.store.transcript(h.chat) };
+  }
+
+  claim(id: number, staff: string): InboxItem {
+    if (!this.deps.store.claimHandoff(id, staff, this.deps.clock.now())) throw this.notOpen(id);
+    return this.item(this.deps.store.handoff(id)!);
+  }
+
+  /** Sends a staff reply to the handoff's client through the channel; counts as staff activity (the bot stays quiet). */
+  async reply(id: number, text: string): Promise<{ delivery: 'sent' | 'queued' }> {
+    const h = this.deps.store.handoff(id);
+    if (!h) throw new DeskError(404, 'no such handoff');
+    if (h.chat === 'erased') throw new DeskError(409, 'the client erased their data');
+    const delivery = await this.deps.runner.sendToClient(h.chat, text, 'staff');
+    return { delivery };
+  }
+
+  /** Resolves a handoff: the bot answers that client again. */
+  resolve(id: number): InboxItem {
+    if (!this.deps.store.resolveHandoff(id, this.deps.clock.now(), 'staff')) throw this.notOpen(id);
+    return this.item(this.deps.store.handoff(id)!);
+  }
+
+  /** Consultations whose day (firm time) is in [from, from + days). `from` is YYYY-MM-DD; default today. */
+  consultations(from?: string, days = 14): ConsultationView[] {
+    const start = from ? parseDay(from) : this.today();
+    const to = addDays(start, days);
+    const range = { from: zonedTimeToUtc(start.year, start.month, start.day, 0, 0, this.deps.timezone), to: zonedTimeToUtc(to.year, to.month, to.day, 0, 0, this.deps.timezone) };
+    return this.deps.store.consultations(range).map((c) => this.view(c));
+  }
+
+  consultation(id: number): ConsultationView {
+    const c = this.deps.store.consultation(id);
+    if (!c) throw new DeskError(404, 'no such consultation');
+    return this.view(c);
+  }
+
+  /** Confirms a requested consultation and tells the client (their language), with an optional note from staff. */
+  async confirm(id: number, note?: string): Promise<ConsultationView> {
+    const c = this.change(id, 'confirmed', note);
+    await this.tell(c, [STRINGS[c.lang].consultationConfirmed(this.whenFor(c), c.mode), note].filter(Boolean).join('\n\n'));
+    return c;
+  }
+
+  /** Cancels a consultation and tells the client why (the message is required). */
+  async cancel(id: number, message: string): Promise<ConsultationView> {
+    const c = this.change(id, 'cancelled', message);
+    await this.tell(c, `${STRINGS[c.lang].consultationCancelledByFirm(this.whenFor(c))}\n\n${message}`);
+    return c;
+  }
+
+  complete(id: number): ConsultationView {
+    return this.change(id, 'completed');
+  }
+
+  /** Messages per day, intents, fallback rate and the most frequent unrecognised messages over the last `days`. */
+  insights(days = 30): Insights {
+    const now = this.deps.clock.now();
+    const from = new Date(now.getTime() - days * DAY_MS);
+    const rows = this.deps.store.inboundSince(from);
+    const perDay = new Map<string, { messages: number; fallback: number }>();
+    const intents = new Map<string, number>();
+    let classified = 0;
+    let fallback = 0;
+    for (const row of rows) {
+      const day = this.dayOf(new Date(row.at));
+      const entry = perDay.get(day) ?? { messages: 0, fallback: 0 };
+      entry.messages++;
+      const intent = row.intent ?? 'unclassified';
+      intents.set(intent, (intents.get(intent) ?? 0) + 1);
+      if (row.intent && !row.intent.includes(':')) {
+        classified++;
+        if (row.intent === NONE) {
+          fallback++;
+          entry.fallback++;
+        }
+      }
+      perDay.set(day, entry);
+    }
+    return {
+      days,
+      perDay: [...perDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, ...v })),
+      intents: [...intents.entries()].sort((a, b) => b[1] - a[1]).map(([intent, count]) => ({ intent, count })),
+      total: rows.length,
+      fallbackRate: classified === 0 ? 0 : fallback / classified,
+      unrecognised: this.deps.store.unrecognised(from, 50),
+    };
+  }
+
+  /** The unrecognised messages as YAML to paste into `intents/<id>.yml` after choosing the right intent. */
+  insightsYaml(days = 30): string {
+    const { unrecognised } = this.insights(days);
+    const byLang = { en: [] as string[], es: [] as string[] };
+    for (const u of unrecognised) (u.lang === 'es' ? byLang.es : byLang.en).push(u.text);
+    const header = [
+      `# Messages Puente answered "none" in the last ${days} days, most frequent first.`,
+      '# Move each one to the intents/<id>.yml file it belongs to (same language), or to none.yml if it is out of scope.',
+      '# Delete anything with names, numbers or other personal details before committing.',
+    ].join('\n');
+    return `${header}\n${stringify({ examples: byLang }, { lineWidth: 0 })}`;
+  }
+
+  /** Explainers whose `reviewed` date is older than 180 days, missing, or missing in one language. */
+  content(): ContentIssue[] {
+    const { library, clock } = this.deps;
+    const cutoff = new Date(clock.now().getTime() - STALE_DAYS * DAY_MS).toISOString().slice(0, 10);
+    const issues: ContentIssue[] = [];
+    for (const e of library.all().sort((a, b) => a.intent.localeCompare(b.intent) || a.lang.localeCompare(b.lang))) {
+      if (!e.reviewed) issues.push({ intent: e.intent, lang: e.lang, problem: 'no-date', title: e.title });
+      else if (e.reviewed < cutoff) issues.push({ intent: e.intent, lang: e.lang, problem: 'stale', reviewed: e.reviewed, title: e.title });
+    }
+    for (const m of library.missingTranslations()) issues.push({ intent: m.intent, lang: m.missing, problem: 'missing' });
+    return issues;
+  }
+
+  /** Today's date in the firm's time zone. */
+  today(): { year: number; month: number; day: number } {
+    return zonedParts(this.deps.clock.now(), this.deps.timezone);
+  }
+
+  private change(id: number, status: ConsultationStatus, note?: string): ConsultationView {
+    const existing = this.deps.store.consultation(id);
+    if (!existing) throw new DeskError(404, 'no such consultation');
+    if (!this.deps.store.setConsultationStatus(id, status, this.deps.clock.now(), note)) {
+      throw new DeskError(409, `a ${existing.status} consultation cannot become ${status}`);
+    }
+    // Staff have dealt with the request: the consultation handoff is done and the bot answers the client again.
+    const open = this.deps.store.openHandoffs().find((h) => h.consultationId === id && h.kind === 'consultation');
+    if (open && status !== 'completed') this.deps.store.resolveHandoff(open.id, this.deps.clock.now(), 'staff');
+    return this.view(this.deps.store.consultation(id)!);
+  }
+
+  private async tell(c: ConsultationView, text: string): Promise<void> {
+    if (c.chat === 'erased') return;
+    await this.deps.runner.sendToClient(c.chat, text, 'firm');
+  }
+
+  /** The consultation's time in the client's language (or their stated preference). */
+  private whenFor(c: ConsultationView): string {
+    return c.slot ? formatSlot({ start: new Date(c.slot.start), end: new Date(c.slot.end) }, this.deps.timezone, c.lang) : (c.preference ?? '');
+  }
+
+  private notOpen(id: number): DeskError {
+    return this.deps.store.handoff(id) ? new DeskError(409, 'the handoff is already resolved') : new DeskError(404, 'no such handoff');
+  }
+
+  private item(h: HandoffRecord): InboxItem {
+    const c = h.consultationId !== undefined ? this.deps.store.consultation(h.consultationId) : undefined;
+    const end = h.resolvedAt ? Date.parse(h.resolvedAt) : this.deps.clock.now().getTime();
+    return {
+      ...h,
+      phone: displayChat(h.chat),
+      waitingMinutes: Math.max(0, Math.round((end - Date.parse(h.createdAt)) / 60_000)),
+      ...(c ? { consultation: this.view(c) } : {}),
+    };
+  }
+
+  private view(c: ConsultationRecord): ConsultationView {
+    const tz = this.deps.timezone;
+    const when = c.slot ? formatSlot({ start: new Date(c.slot.start), end: new Date(c.slot.end) }, tz, 'en') : undefined;
+    return { ...c, when, day: this.dayOf(new Date(c.slot?.start ?? c.createdAt)), phone: displayChat(c.chat) };
+  }
+
+  private dayOf(at: Date): string {
+    const p = zonedParts(at, this.deps.timezone);
+    return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  }
+}
+
+/** "2026-12-01" → its parts; throws 400 for anything else. */
+export function parseDay(text: string): { year: number; month: number; day: number } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const parts = m ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } : undefined;
+  if (!parts || parts.month < 1 || parts.month > 12 || parts.day < 1 || parts.day > 31) throw new DeskError(400, 'dates are written YYYY-MM-DD');
+  return parts;
+}

@@ -1,0 +1,247 @@
+/**
+ * The JSON API (SPEC §8) in-process on a real HTTP server (port 0) over the real engine, runner and a SQLite file:
+ * refused without credentials, works with them, validates input with clear 4xx answers and changes nothing then.
+ */
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { ExplainerLibrary, parseExplainer } from '../../src/content/explainers';
+import { apiRouter } from '../../src/http/admin/api';
+import { Auth } from '../../src/http/admin/auth';
+import { Desk } from '../../src/http/admin/desk';
+import { createHttpApp, startHttp, type RunningHttp } from '../../src/http/server';
+import { harness, RESPONSES_DIR } from '../helpers';
+
+const PASSWORD = 'correct horse battery';
+type H = ReturnType<typeof harness>;
+let h: H;
+let http: RunningHttp;
+let base: string;
+
+async function seed() {
+  const say = (chat: string, text: string) => h.say(chat, text);
+  await say('15551110001@c.us', 'agent');
+  await say('15551110002@c.us', 'la migra esta en mi puerta');
+  for (const text of ['quiero una consulta', 'por telefono', 'Maria Lopez', '1', 'mi caso de asilo', 'si']) await say('15551110003@c.us', text);
+  await say('15551110004@c.us', 'what time does the dmv open');
+  await say('15551110005@c.us', 'what time does the dmv open');
+}
+
+beforeEach(async () => {
+  h = harness();
+  await seed();
+  const library = ExplainerLibrary.load(RESPONSES_DIR);
+  const stale = parseExplainer('---\ntitle: Old\nreviewed: 2025-01-02\nsources: []\n---\nOld text', 'old_topic', 'en');
+  const channel = () => ({ name: 'whatsapp-web', state: 'down' as const, needsQr: true });
+  const desk = new Desk({
+    store: h.store, runner: h.runner, library: new ExplainerLibrary([...library.all(), stale]), timezone: 'America/New_York', clock: h.clock,
+    channel, qr: () => '2@qr',
+  });
+  const auth = new Auth(PASSWORD, randomBytes(32), () => h.clock.now().getTime());
+  const app = createHttpApp({ log: h.log, databaseOk: () => true, channel, routers: [apiRouter({ desk, auth, log: h.log, secureCookies: false })] });
+  http = await startHttp(app, 0, '127.0.0.1');
+  base = `http://127.0.0.1:${http.port}`;
+});
+afterEach(async () => {
+  await http.stop();
+  h.close();
+});
+
+const bearer = { Authorization: `Bearer ${PASSWORD}` };
+const idOf = (kind: string) => h.store.openHandoffs().find((x) => x.kind === kind)!.id;
+
+const ROUTES: [string, string][] = [
+  ['get', '/api/status'], ['get', '/api/handoffs'], ['get', '/api/handoffs/1'], ['post', '/api/handoffs/1/claim'],
+  ['post', '/api/handoffs/1/reply'], ['post', '/api/handoffs/1/resolve'], ['get', '/api/consultations'], ['get', '/api/consultations/1'],
+  ['post', '/api/consultations/1/confirm'], ['post', '/api/consultations/1/cancel'], ['post', '/api/consultations/1/complete'],
+  ['get', '/api/insights'], ['get', '/api/insights/unrecognised.yaml'], ['get', '/api/content'],
+];
+
+describe('credentials', () => {
+  it.each(ROUTES)('%s %s is refused without credentials, and with a wrong bearer', async (method, path) => {
+    const anonymous = await (request(base) as unknown as Record<string, (p: string) => request.Test>)[method](path).send({ text: 'x', message: 'x' });
+    expect(anonymous.status).toBe(401);
+    const wrong = await (request(base) as unknown as Record<string, (p: string) => request.Test>)[method](path).set('Authorization', 'Bearer nope').send({});
+    expect(wrong.status).toBe(401);
+  });
+
+  it('nothing changed after refused requests', async () => {
+    const before = h.store.openHandoffs().length;
+    await request(base).post(`/api/handoffs/${idOf('human')}/resolve`);
+    await request(base).post(`/api/handoffs/${idOf('human')}/resolve`).set('Authorization', 'Bearer wrong');
+    expect(h.store.openHandoffs()).toHaveLength(before);
+  });
+
+  it('a session cookie works for reading; changes also need the CSRF token', async () => {
+    const login = await request(base).post('/api/login').send({ password: PASSWORD });
+    expect(login.status).toBe(200);
+    const cookie = login.headers['set-cookie'][0] as string;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const jar = cookie.split(';')[0];
+    expect((await request(base).get('/api/handoffs').set('Cookie', jar)).status).toBe(200);
+    const id = idOf('human');
+    expect((await request(base).post(`/api/handoffs/${id}/resolve`).set('Cookie', jar)).status).toBe(403);
+    expect((await request(base).post(`/api/handoffs/${id}/resolve`).set('Cookie', jar).set('X-CSRF-Token', 'forged')).status).toBe(403);
+    expect(h.store.handoff(id)!.status).toBe('open');
+    expect((await request(base).post(`/api/handoffs/${id}/resolve`).set('Cookie', jar).set('X-CSRF-Token', login.body.csrf)).status).toBe(200);
+    expect(h.store.handoff(id)!.status).toBe('resolved');
+  });
+
+  it('a tampered or expired cookie is refused', async () => {
+    const login = await request(base).post('/api/login').send({ password: PASSWORD });
+    const jar = (login.headers['set-cookie'][0] as string).split(';')[0];
+    expect((await request(base).get('/api/handoffs').set('Cookie', `${jar.slice(0, -2)}xx`)).status).toBe(401);
+    h.clock.advance(13 * 3_600_000);
+    expect((await request(base).get('/api/handoffs').set('Cookie', jar)).status).toBe(401);
+  });
+
+  it('limits failed sign-ins per address', async () => {
+    for (let i = 0; i < 5; i++) expect((await request(base).post('/api/login').send({ password: `guess ${i}` })).status).toBe(401);
+    const blocked = await request(base).post('/api/login').send({ password: PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    h.clock.advance(16 * 60_000);
+    expect((await request(base).post('/api/login').send({ password: PASSWORD })).status).toBe(200);
+  });
+
+  it('health endpoints need no credentials and say nothing sensitive; secure headers are set', async () => {
+    const health = await request(base).get('/healthz');
+    expect(health.status).toBe(200);
+    const ready = await request(base).get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(ready.body)).not.toMatch(/2@qr|1555/);
+    expect(health.headers['x-content-type-options']).toBe('nosniff');
+    expect(health.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect(health.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('handoffs', () => {
+  it('lists open handoffs urgent first, with waiting time and the consultation', async () => {
+    const res = await request(base).get('/api/handoffs').set(bearer);
+    expect(res.status).toBe(200);
+    const kinds = res.body.handoffs.map((x: { kind: string }) => x.kind);
+    expect(kinds).toEqual(['urgent', 'human', 'consultation']);
+    const consultation = res.body.handoffs[2];
+    expect(consultation.consultation).toMatchObject({ status: 'requested', name: 'Maria Lopez', mode: 'phone' });
+    expect(consultation.phone).toBe('+15551110003');
+    expect(res.body.handoffs[0].waitingMinutes).toBe(0);
+  });
+
+  it('shows one handoff with its transcript', async () => {
+    const res = await request(base).get(`/api/handoffs/${idOf('urgent')}`).set(bearer);
+    expect(res.status).toBe(200);
+    expect(res.body.handoff.transcript[0]).toMatchObject({ direction: 'in', author: 'client', text: 'la migra esta en mi puerta' });
+  });
+
+  it('claims, replies through the channel (staff activity: the bot stays quiet) and resolves', async () => {
+    const id = idOf('human');
+    const claimed = await request(base).post(`/api/handoffs/${id}/claim`).set(bearer).send({ staff: 'Ana' });
+    expect(claimed.body.handoff.claimedBy).toBe('Ana');
+    const sentBefore = h.sent.length;
+    const reply = await request(base).post(`/api/handoffs/${id}/reply`).set(bearer).send({ text: 'Hello, this is Ana from the firm.' });
+    expect(reply.status).toBe(200);
+    expect(reply.body.delivery).toBe('sent');
+    expect(h.sent.slice(sentBefore)).toEqual([{ chat: '15551110001@c.us', text: 'Hello, this is Ana from the firm.' }]);
+    expect(h.store.handoff(id)!.lastStaffAt).toBeDefined();
+    expect(h.store.transcript('15551110001@c.us').at(-1)).toMatchObject({ author: 'staff' });
+    expect(await h.say('15551110001@c.us', 'thank you')).toEqual([]);
+    const resolved = await request(base).post(`/api/handoffs/${id}/resolve`).set(bearer);
+    expect(resolved.body.handoff.status).toBe('resolved');
+    expect((await request(base).post(`/api/handoffs/${id}/resolve`).set(bearer)).status).toBe(409);
+    expect((await request(base).get('/api/handoffs').set(bearer)).body.handoffs.map((x: { id: number }) => x.id)).not.toContain(id);
+  });
+
+  it.each([['abc', 400], ['0', 400], ['-1', 400], ['1e9', 400], ['99999999999999', 400], ['999', 404]])('id %s → %i', async (id, status) => {
+    expect((await request(base).get(`/api/handoffs/${id}`).set(bearer)).status).toBe(status);
+    expect((await request(base).post(`/api/handoffs/${id}/resolve`).set(bearer)).status).toBe(status);
+  });
+
+  it('validates replies: missing, blank, wrong type, too long, not JSON, oversized — and sends nothing', async () => {
+    const id = idOf('human');
+    const sentBefore = h.sent.length;
+    const cases: [unknown, number, RegExp][] = [
+      [{}, 400, /"text" is required/],
+      [{ text: '   ' }, 400, /"text"/],
+      [{ text: 123 }, 400, /must be a string/],
+      [{ text: 'x'.repeat(4001) }, 400, /at most 4000/],
+    ];
+    for (const [body, status, message] of cases) {
+      const res = await request(base).post(`/api/handoffs/${id}/reply`).set(bearer).send(body as object);
+      expect([res.status, res.body.error]).toEqual([status, expect.stringMatching(message)]);
+    }
+    const notJson = await request(base).post(`/api/handoffs/${id}/reply`).set(bearer).set('Content-Type', 'application/json').send('{"text": ');
+    expect(notJson.status).toBe(400);
+    const huge = await request(base).post(`/api/handoffs/${id}/reply`).set(bearer).send({ text: 'x'.repeat(20_000) });
+    expect(huge.status).toBe(413);
+    expect(h.sent.length).toBe(sentBefore);
+    expect(h.store.handoff(id)!.lastStaffAt).toBeUndefined();
+  });
+});
+
+describe('consultations', () => {
+  const consultationId = () => h.store.consultations()[0].id;
+
+  it('lists them by day in the firm time zone', async () => {
+    const res = await request(base).get('/api/consultations?from=2026-11-30&days=14').set(bearer);
+    expect(res.status).toBe(200);
+    expect(res.body.consultations).toHaveLength(1);
+    expect(res.body.consultations[0]).toMatchObject({ status: 'requested', day: '2026-12-01', when: 'Tue, Dec 1, 10:20 AM' });
+    expect((await request(base).get('/api/consultations?from=2026-12-02').set(bearer)).body.consultations).toHaveLength(0);
+  });
+
+  it.each([['from=tomorrow', 400], ['from=2026-13-01', 400], ['days=0', 400], ['days=abc', 400], ['days=400', 400]])('%s → %i', async (query, status) => {
+    expect((await request(base).get(`/api/consultations?${query}`).set(bearer)).status).toBe(status);
+  });
+
+  it('confirm tells the client in their language and resolves the consultation handoff', async () => {
+    const res = await request(base).post(`/api/consultations/${consultationId()}/confirm`).set(bearer).send({ message: 'Tenga a la mano su aviso de USCIS.' });
+    expect(res.status).toBe(200);
+    expect(res.body.consultation.status).toBe('confirmed');
+    const last = h.sent.at(-1)!;
+    expect(last.chat).toBe('15551110003@c.us');
+    expect(last.text).toContain('está *confirmada*: *mar 1 dic, 10:20 a.m.*');
+    expect(last.text).toContain('Tenga a la mano su aviso de USCIS.');
+    expect(h.store.openHandoffs().map((x) => x.kind)).not.toContain('consultation');
+    expect((await request(base).post(`/api/consultations/${consultationId()}/confirm`).set(bearer)).status).toBe(409);
+  });
+
+  it('cancel needs a message for the client; complete only after confirming', async () => {
+    expect((await request(base).post(`/api/consultations/${consultationId()}/cancel`).set(bearer).send({})).status).toBe(400);
+    expect((await request(base).post(`/api/consultations/${consultationId()}/complete`).set(bearer)).status).toBe(409);
+    expect(h.store.consultations()[0].status).toBe('requested');
+    const cancelled = await request(base).post(`/api/consultations/${consultationId()}/cancel`).set(bearer).send({ message: 'El abogado está enfermo; le escribimos para otra fecha.' });
+    expect(cancelled.body.consultation.status).toBe('cancelled');
+    expect(h.sent.at(-1)!.text).toMatch(/canceló su consulta[\s\S]*El abogado está enfermo/);
+    expect((await request(base).get('/api/consultations/999').set(bearer)).status).toBe(404);
+  });
+});
+
+describe('insights and content', () => {
+  it('counts messages per day and intent, the fallback rate, and the unrecognised messages', async () => {
+    const res = await request(base).get('/api/insights?days=7').set(bearer);
+    expect(res.status).toBe(200);
+    const { insights } = res.body;
+    expect(insights.total).toBe(10);
+    expect(insights.perDay).toEqual([{ day: '2026-11-30', messages: 10, fallback: 2 }]);
+    expect(insights.unrecognised[0]).toMatchObject({ text: 'what time does the dmv open', count: 2 });
+    expect(insights.fallbackRate).toBeGreaterThan(0);
+    const yaml = await request(base).get('/api/insights/unrecognised.yaml').set(bearer);
+    expect(yaml.headers['content-type']).toMatch(/yaml/);
+    expect(parse(yaml.text).examples.en).toContain('what time does the dmv open');
+  });
+
+  it('lists explainers needing review', async () => {
+    const res = await request(base).get('/api/content').set(bearer);
+    expect(res.body.content).toEqual(expect.arrayContaining([
+      { intent: 'old_topic', lang: 'en', problem: 'stale', reviewed: '2025-01-02', title: 'Old' },
+      { intent: 'old_topic', lang: 'es', problem: 'missing' },
+    ]));
+  });
+
+  it('unknown API routes are a JSON 404', async () => {
+    const res = await request(base).get('/api/nothing').set(bearer);
+    expect([res.status, res.body.error]).toEqual([404, 'no such API route']);
+  });
+});
