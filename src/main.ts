@@ -8,6 +8,7 @@ import { cloudApiProblems, createCloudApiChannel } from './channels/cloud-api/cl
 import { createRealClient, findChromium, type WaClient } from './channels/whatsapp-web/client';
 import { WhatsAppWebChannel, type WhatsAppWebTiming } from './channels/whatsapp-web/channel';
 import { ConfigError, type Config } from './config';
+import { createAdmin } from './http/admin';
 import { ExplainerLibrary } from './content/explainers';
 import { Composer, firmPlaceholders } from './dialogue/compose';
 import { DialogueEngine, type EngineSettings } from './dialogue/engine';
@@ -126,6 +127,8 @@ export interface StartOptions {
   /** whatsapp-web: build this client instead of the real one (and these timings). */
   readonly whatsapp?: { readonly createClient?: () => WaClient; readonly timing?: Partial<WhatsAppWebTiming> };
   readonly clock?: Clock;
+  /** Where the generated dashboard password is shown (stderr by default). */
+  readonly announce?: (line: string) => void;
 }
 
 /** A started Puente: HTTP server plus channel. */
@@ -213,6 +216,10 @@ export async function startPuente(config: Config, log: Logger, options: StartOpt
         : noChannel(config, log);
   active = channel;
   core.startJobs();
+  const admin = createAdmin({
+    config, store: core.store, runner: core.runner, library: ExplainerLibrary.load(config.responsesDir), clock: options.clock ?? systemClock, log,
+    channel: () => channel.status(), qr: () => channel.qr(), announce: options.announce,
+  });
   const app = createHttpApp({
     log,
     databaseOk: () => {
@@ -223,7 +230,7 @@ export async function startPuente(config: Config, log: Logger, options: StartOpt
       }
     },
     channel: () => channel.status(),
-    routers: channel.routers,
+    routers: [...channel.routers, ...admin.routers],
   });
   let http: RunningHttp;
   try {

@@ -176,7 +176,8 @@ export class Desk {
     return {
       days,
       perDay: [...perDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, ...v })),
-      intents: [...intents.entries()].sort((a, b) => b[1] - a[1]).map(([intent, count]) => ({ intent, count })),
+      // Topics only: form answers, commands and messages written while waiting for a person are not questions.
+      intents: [...intents.entries()].filter(([intent]) => !intent.includes(':') && intent !== 'unclassified').sort((a, b) => b[1] - a[1]).map(([intent, count]) => ({ intent, count })),
       total: rows.length,
       fallbackRate: classified === 0 ? 0 : fallback / classified,
       unrecognised: this.deps.store.unrecognised(from, 50),

@@ -1,0 +1,58 @@
+/**
+ * The staff side: the dashboard pages under /admin and the JSON API under /api, over one {@link Desk}.
+ */
+import { createHmac } from 'node:crypto';
+import type express from 'express';
+import type { Config } from '../../config';
+import type { ExplainerLibrary } from '../../content/explainers';
+import type { Logger } from '../../log';
+import type { Store } from '../../storage/types';
+import type { Clock, TurnRunner } from '../../turn';
+import type { ChannelStatus } from '../server';
+import { apiRouter } from './api';
+import { Auth, loadSecret, randomPassword } from './auth';
+import { Desk } from './desk';
+import { pagesRouter } from './pages';
+
+/** What the staff side needs from the running process. */
+export interface AdminDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly runner: Pick<TurnRunner, 'sendToClient'>;
+  readonly library: ExplainerLibrary;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly channel: () => ChannelStatus;
+  readonly qr: () => string | undefined;
+  /** Where a generated password is shown once (stderr by default). */
+  readonly announce?: (line: string) => void;
+}
+
+/** The routers of the staff side, and the desk behind them. */
+export interface Admin {
+  readonly routers: readonly express.Router[];
+  readonly desk: Desk;
+}
+
+/**
+ * Builds the staff side. Without ADMIN_PASSWORD a random password is generated and shown once (never logged). The
+ * cookie key mixes a secret kept in DATA_DIR with the password, so changing the password signs everyone out.
+ */
+export function createAdmin(deps: AdminDeps): Admin {
+  const { config, log } = deps;
+  let password = config.adminPassword;
+  if (!password) {
+    password = randomPassword();
+    (deps.announce ?? ((line: string) => process.stderr.write(`${line}\n`)))(
+      `Dashboard: http://localhost:${config.port}/admin  password: ${password}  (generated for this run; set ADMIN_PASSWORD to choose one)`,
+    );
+  }
+  const key = createHmac('sha256', loadSecret(config.dataDir)).update(password).digest();
+  const auth = new Auth(password, key, () => deps.clock.now().getTime());
+  const desk = new Desk({ store: deps.store, runner: deps.runner, library: deps.library, timezone: config.timezone, clock: deps.clock, channel: deps.channel, qr: deps.qr });
+  const secureCookies = false;
+  return {
+    desk,
+    routers: [pagesRouter({ desk, auth, log, secureCookies, firmName: config.firm.name }), apiRouter({ desk, auth, log, secureCookies })],
+  };
+}
