@@ -218,7 +218,7 @@ export async function startPuente(config: Config, log: Logger, options: StartOpt
   core.startJobs();
   const admin = createAdmin({
     config, store: core.store, runner: core.runner, library: ExplainerLibrary.load(config.responsesDir), clock: options.clock ?? systemClock, log,
-    channel: () => channel.status(), qr: () => channel.qr(), announce: options.announce,
+    channel: () => channel.status(), qr: () => channel.qr(),
   });
   const app = createHttpApp({
     log,
@@ -239,6 +239,12 @@ export async function startPuente(config: Config, log: Logger, options: StartOpt
     await channel.stop();
     await core.close();
     throw err;
+  }
+  if (admin.generatedPassword) {
+    // Shown once, outside the logs (which never hold it).
+    (options.announce ?? ((line: string) => process.stderr.write(`${line}\n`)))(
+      `Dashboard: http://localhost:${http.port}/admin  password: ${admin.generatedPassword}  (generated for this run; set ADMIN_PASSWORD to keep one)`,
+    );
   }
   return {
     http,

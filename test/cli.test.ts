@@ -83,21 +83,32 @@ it('bad arguments and bad environment end with one clear line, no stack trace', 
   expect(env.stderr).not.toMatch(/\n\s+at /);
 });
 
-it('start serves /healthz and /readyz, and stops on SIGTERM', async () => {
+it('start serves /healthz, /readyz and the dashboard (generated password shown once), and stops on SIGTERM', async () => {
   const child = spawn(process.execPath, [BIN, 'start'], { env: { ...process.env, DATA_DIR: tmp.dir, TRANSPORT: 'none', PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
   const port = await new Promise<number>((resolve, reject) => {
-    let buffer = '';
     child.stderr.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /"port":(\d+).*"msg":"ready"/.exec(buffer);
+      stderr += chunk.toString();
+      const match = /"port":(\d+).*"msg":"ready"/.exec(stderr);
       if (match) resolve(Number(match[1]));
     });
-    child.once('exit', () => reject(new Error(`exited early: ${buffer}`)));
+    child.once('exit', () => reject(new Error(`exited early: ${stderr}`)));
   });
   const health = await fetch(`http://127.0.0.1:${port}/healthz`);
   expect(health.status).toBe(200);
   const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
   expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok' });
+  // No ADMIN_PASSWORD: one is generated and shown once, outside the JSON log lines; it opens the API.
+  const shown = [...stderr.matchAll(/Dashboard: http:\/\/localhost:(\d+)\/admin {2}password: (\S+)/g)];
+  expect(shown).toHaveLength(1);
+  expect(Number(shown[0][1])).toBe(port);
+  const password = shown[0][2];
+  expect(stderr.split('\n').filter((l) => l.startsWith('{')).join('\n')).not.toContain(password);
+  const signIn = await fetch(`http://127.0.0.1:${port}/admin`, { redirect: 'manual' });
+  expect(signIn.status).toBe(303);
+  expect(signIn.headers.get('location')).toMatch(/^\/admin\/login/);
+  expect((await fetch(`http://127.0.0.1:${port}/api/handoffs`)).status).toBe(401);
+  expect((await fetch(`http://127.0.0.1:${port}/api/handoffs`, { headers: { Authorization: `Bearer ${password}` } })).status).toBe(200);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   expect(await exited).toBe(0);

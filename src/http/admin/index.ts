@@ -24,35 +24,31 @@ export interface AdminDeps {
   readonly log: Logger;
   readonly channel: () => ChannelStatus;
   readonly qr: () => string | undefined;
-  /** Where a generated password is shown once (stderr by default). */
-  readonly announce?: (line: string) => void;
 }
 
 /** The routers of the staff side, and the desk behind them. */
 export interface Admin {
   readonly routers: readonly express.Router[];
   readonly desk: Desk;
+  /** The password generated for this run when ADMIN_PASSWORD is not set (to show once, never to log). */
+  readonly generatedPassword?: string;
 }
 
 /**
- * Builds the staff side. Without ADMIN_PASSWORD a random password is generated and shown once (never logged). The
+ * Builds the staff side. Without ADMIN_PASSWORD a random password is generated (the caller shows it once). The
  * cookie key mixes a secret kept in DATA_DIR with the password, so changing the password signs everyone out.
  */
 export function createAdmin(deps: AdminDeps): Admin {
   const { config, log } = deps;
-  let password = config.adminPassword;
-  if (!password) {
-    password = randomPassword();
-    (deps.announce ?? ((line: string) => process.stderr.write(`${line}\n`)))(
-      `Dashboard: http://localhost:${config.port}/admin  password: ${password}  (generated for this run; set ADMIN_PASSWORD to choose one)`,
-    );
-  }
+  const generatedPassword = config.adminPassword ? undefined : randomPassword();
+  const password = config.adminPassword ?? generatedPassword!;
   const key = createHmac('sha256', loadSecret(config.dataDir)).update(password).digest();
   const auth = new Auth(password, key, () => deps.clock.now().getTime());
   const desk = new Desk({ store: deps.store, runner: deps.runner, library: deps.library, timezone: config.timezone, clock: deps.clock, channel: deps.channel, qr: deps.qr });
   const secureCookies = false;
   return {
     desk,
+    generatedPassword,
     routers: [pagesRouter({ desk, auth, log, secureCookies, firmName: config.firm.name }), apiRouter({ desk, auth, log, secureCookies })],
   };
 }
