@@ -62,6 +62,9 @@ const ALLOWED: Readonly<Record<ConsultationStatus, readonly ConsultationStatus[]
   completed: [],
 };
 
+/** Send attempts of one reply before it is no longer retried. */
+export const MAX_SEND_ATTEMPTS = 10;
+
 /** Written in place of a chat id that was erased. */
 const ERASED = 'erased';
 
@@ -96,7 +99,8 @@ export class SqliteStore implements Store {
       effect: db.prepare('INSERT INTO effects (chat, type, payload, created_at) VALUES (?, ?, ?, ?)'),
       sent: db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?'),
       failed: db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?'),
-      unsent: db.prepare<[number], OutboxEntry>('SELECT id, chat, text FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?'),
+      // A reply that failed this many times (a number that cannot receive, say) stops being retried; it stays recorded.
+      unsent: db.prepare<[number], OutboxEntry>(`SELECT id, chat, text FROM outbox WHERE sent_at IS NULL AND attempts < ${MAX_SEND_ATTEMPTS} ORDER BY id LIMIT ?`),
       transcript: db.prepare<[string], TranscriptEntry>(
         'SELECT direction, author, text, intent, created_at AS at FROM messages WHERE chat = ? ORDER BY id',
       ),

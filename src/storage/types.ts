@@ -171,7 +171,7 @@ export interface ConversationStore {
   markSent(id: number, at: Date): void;
   /** Records a failed send attempt. */
   markFailed(id: number): void;
-  /** Replies committed but not yet sent (after a crash or a failed send), oldest first. */
+  /** Replies committed but not yet sent (after a crash or a failed send), oldest first; not those that failed 10 times. */
   unsent(limit?: number): OutboxEntry[];
   /** The transcript of a chat, oldest first. */
   transcript(chat: string): TranscriptEntry[];

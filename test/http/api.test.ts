@@ -88,6 +88,13 @@ describe('credentials', () => {
     expect(h.store.handoff(id)!.status).toBe('resolved');
   });
 
+  it('the cookie is Secure when the request came over HTTPS through a proxy', async () => {
+    const login = await request(base).post('/api/login').set('X-Forwarded-Proto', 'https').send({ password: PASSWORD });
+    expect(login.headers['set-cookie'][0]).toMatch(/; Secure/);
+    const plain = await request(base).post('/api/login').send({ password: PASSWORD });
+    expect(plain.headers['set-cookie'][0]).not.toMatch(/Secure/);
+  });
+
   it('a tampered or expired cookie is refused', async () => {
     const login = await request(base).post('/api/login').send({ password: PASSWORD });
     const jar = (login.headers['set-cookie'][0] as string).split(';')[0];

@@ -139,3 +139,18 @@ describe('consultations in the database', () => {
     }
   });
 });
+
+it('stops retrying a reply after 10 failed attempts', () => {
+  const db = openDatabase(':memory:');
+  try {
+    const store = new SqliteStore(db);
+    const [entry] = store.commitTurn({ message: message('f1', 'chat-f'), state: initialState(), analysis: null, replies: ['r'], effects: [], at }) as { id: number }[];
+    for (let i = 0; i < 9; i++) store.markFailed(entry.id);
+    expect(store.unsent()).toHaveLength(1);
+    store.markFailed(entry.id);
+    expect(store.unsent()).toHaveLength(0);
+    expect(store.transcript('chat-f').map((t) => t.text)).toContain('r');
+  } finally {
+    db.close();
+  }
+});

@@ -102,8 +102,13 @@ export class Auth {
     return m !== null && this.checkPassword(m[1].trim());
   }
 
+  /**
+   * Sets the session cookie; `Secure` when `secure` is set or the request came over HTTPS (directly, or through a proxy
+   * that says so: a forged header could only make the forger's own cookie stricter).
+   */
   setCookie(res: Response, session: string, secure: boolean): void {
-    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_HOURS * 3600}${secure ? '; Secure' : ''}`);
+    const https = secure || res.req.secure || res.req.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_HOURS * 3600}${https ? '; Secure' : ''}`);
   }
 
   clearCookie(res: Response): void {

@@ -45,6 +45,7 @@ export function createAdmin(deps: AdminDeps): Admin {
   const key = createHmac('sha256', loadSecret(config.dataDir)).update(password).digest();
   const auth = new Auth(password, key, () => deps.clock.now().getTime());
   const desk = new Desk({ store: deps.store, runner: deps.runner, library: deps.library, timezone: config.timezone, clock: deps.clock, channel: deps.channel, qr: deps.qr });
+  // Cookies get `Secure` whenever the request arrived over HTTPS (see Auth.setCookie); plain HTTP on a LAN still works.
   const secureCookies = false;
   return {
     desk,
