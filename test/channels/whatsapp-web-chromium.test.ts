@@ -28,7 +28,7 @@ it('with WhatsApp Web unreachable: stays up, one error per attempt, backs off, /
   const tmp = tempDir();
   const { log, lines } = memoryLog();
   const config = loadConfig({ TRANSPORT: 'whatsapp-web', DATA_DIR: tmp.dir, PORT: '0', HOST: '127.0.0.1', CHROME_PATH: CHROMIUM }, tmp.dir);
-  const running = await startPuente(config, log, { whatsapp: { timing: { backoffMs: 300, maxBackoffMs: 1_200 } } });
+  const running = await startPuente(config, log, { whatsapp: { timing: { backoffMs: 300, maxBackoffMs: 1_200 } }, announce: () => undefined });
   try {
     const failures = () => lines.filter((l) => l.includes('could not start WhatsApp Web')).map((l) => JSON.parse(l) as { attempt: number; retryInMs: number; cause?: string });
     await until(() => failures().length >= 3, 60_000, 'three failed attempts');
@@ -56,7 +56,7 @@ it('without Chromium: one clear line naming CHROME_PATH, and the HTTP server sta
   const tmp = tempDir();
   const { log, lines } = memoryLog();
   const config = loadConfig({ TRANSPORT: 'whatsapp-web', DATA_DIR: tmp.dir, PORT: '0', HOST: '127.0.0.1', CHROME_PATH: '/opt/no/chromium' }, tmp.dir);
-  const running = await startPuente(config, log);
+  const running = await startPuente(config, log, { announce: () => undefined });
   try {
     const errors = lines.filter((l) => l.includes('"level":50'));
     expect(errors).toHaveLength(1);
