@@ -3,7 +3,7 @@
  */
 import { join } from 'node:path';
 import type { Router } from 'express';
-import QRCode from 'qrcode';
+import { qrTerminal } from './http/qr';
 import { cloudApiProblems, createCloudApiChannel } from './channels/cloud-api/cloud-api';
 import { createRealClient, findChromium, type WaClient } from './channels/whatsapp-web/client';
 import { WhatsAppWebChannel, type WhatsAppWebTiming } from './channels/whatsapp-web/channel';
@@ -153,7 +153,7 @@ function noChannel(config: Config, log: Logger, detail?: string): ActiveChannel 
 
 /** Prints a QR code in the terminal (stderr), small enough for a laptop screen. */
 function printQr(qr: string): void {
-  void QRCode.toString(qr, { type: 'terminal', small: true }).then(
+  void qrTerminal(qr).then(
     (art) => process.stderr.write(`\nScan this with the firm's phone: WhatsApp → Linked devices → Link a device\n${art}\n`),
     () => undefined,
   );

@@ -23,11 +23,17 @@ function readSaved(file: string): TrainedModel | undefined {
   }
 }
 
+/**
+ * Log-probabilities are kept to 6 decimals on disk: far below anything that changes a decision, and the file (and the
+ * memory needed to read it at start) shrinks to about a third.
+ */
+const round = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1e6) / 1e6 : value);
+
 /** Writes the model atomically (temp file + rename), so a crash never leaves half a model. */
 export function saveModel(file: string, model: TrainedModel): void {
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(model));
+  writeFileSync(temp, JSON.stringify(model, round));
   renameSync(temp, file);
 }
 

@@ -4,7 +4,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import QRCode from 'qrcode';
+import { qrDataUrl } from '../qr';
 import type { Logger } from '../../log';
 import type { Auth } from './auth';
 import { consultationsView, CONSULTATION_DAYS } from './consultations-view';
@@ -211,7 +211,7 @@ export function pagesRouter(deps: PagesDeps): express.Router {
   // Linking WhatsApp.
   router.get('/admin/whatsapp', async (_req, res) => {
     const channel = desk.channel();
-    const qrImage = channel.qr ? await QRCode.toDataURL(channel.qr, { margin: 2, width: 280, errorCorrectionLevel: 'M' }) : undefined;
+    const qrImage = channel.qr ? await qrDataUrl(channel.qr) : undefined;
     const refresh = channel.state === 'connected' || channel.state === 'none' ? undefined : REFRESH_SECONDS;
     page(res, 200, 'WhatsApp', whatsappView(channel, qrImage), { active: 'whatsapp', refresh });
   });
