@@ -123,6 +123,8 @@ export class DialogueEngine {
       return; // otherwise a stopped conversation gets no reply at all
     }
     const paused = isPaused(d.context.handoff, d.now, this.deps.settings.timing);
+    // Details are collected for an open emergency only; once staff closed it, the conversation is an ordinary one again.
+    if (d.state.mode === 'urgent' && d.context.handoff?.kind !== 'urgent') d.state = { ...d.state, mode: 'chat', urgentDetails: undefined };
     if (message.type !== 'text' && !text) {
       // A person handling the chat hears the voice note themselves; otherwise ask for text.
       if (!paused) this.say(d, STRINGS[d.state.lang].pleaseType);

@@ -168,6 +168,13 @@ describe('urgent', () => {
     expect(await say('x3', 'in Newark near the train station')).toBe('');
   });
 
+  it('once staff close the emergency, the next question is answered as a question, not as more details', async () => {
+    open();
+    await say('x4', 'ICE is at my door');
+    h.store.resolveHandoff(h.store.openHandoffs()[0].id, h.clock.now());
+    expect(await say('x4', 'what is a writ of mandamus')).toMatch(/mandamus/i);
+  });
+
   it('the urgent queue comes first', async () => {
     open();
     await say('q1', 'send my question to the team please');
