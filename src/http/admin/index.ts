@@ -4,26 +4,16 @@
 import { createHmac } from 'node:crypto';
 import type express from 'express';
 import type { Config } from '../../config';
-import type { ExplainerLibrary } from '../../content/explainers';
 import type { Logger } from '../../log';
-import type { Store } from '../../storage/types';
-import type { Clock, TurnRunner } from '../../turn';
-import type { ChannelStatus } from '../server';
 import { apiRouter } from './api';
 import { Auth, loadSecret, randomPassword } from './auth';
-import { Desk } from './desk';
+import { Desk, type DeskDeps } from './desk';
 import { pagesRouter } from './pages';
 
-/** What the staff side needs from the running process. */
-export interface AdminDeps {
+/** What the staff side needs from the running process: the desk's dependencies (its time zone comes from config). */
+export interface AdminDeps extends Omit<DeskDeps, 'timezone'> {
   readonly config: Config;
-  readonly store: Store;
-  readonly runner: Pick<TurnRunner, 'sendToClient'>;
-  readonly library: ExplainerLibrary;
-  readonly clock: Clock;
   readonly log: Logger;
-  readonly channel: () => ChannelStatus;
-  readonly qr: () => string | undefined;
 }
 
 /** The routers of the staff side, and the desk behind them. */
@@ -44,7 +34,7 @@ export function createAdmin(deps: AdminDeps): Admin {
   const password = config.adminPassword ?? generatedPassword!;
   const key = createHmac('sha256', loadSecret(config.dataDir)).update(password).digest();
   const auth = new Auth(password, key, () => deps.clock.now().getTime());
-  const desk = new Desk({ store: deps.store, runner: deps.runner, library: deps.library, timezone: config.timezone, clock: deps.clock, channel: deps.channel, qr: deps.qr });
+  const desk = new Desk({ ...deps, timezone: config.timezone });
   // Cookies get `Secure` whenever the request arrived over HTTPS (see Auth.setCookie); plain HTTP on a LAN still works.
   const secureCookies = false;
   return {
