@@ -393,7 +393,8 @@ export class DialogueEngine {
     d.intent = 'urgent_detention';
     d.state = { ...d.state, mode: 'urgent', urgentDetails: 0, misses: 0, choices: [], pendingQuestion: undefined, form: undefined };
     d.effects.push({ type: 'handoff.requested', kind: 'urgent', lang: d.state.lang, summary: summarise(text) });
-    this.say(d, `${this.deps.composer.explainer('urgent_detention', d.state.lang)}\n\n${STRINGS[d.state.lang].urgentNow}`);
+    // The explainer itself opens by saying the team is being alerted now, at any hour.
+    this.say(d, this.deps.composer.explainer('urgent_detention', d.state.lang));
   }
 
   private urgentDetails(d: Draft, text: string): void {

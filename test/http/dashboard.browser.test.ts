@@ -85,7 +85,8 @@ it('a paralegal on a laptop answers the urgent client, resolves it and confirms 
   expect(f.sentTo(CHATS.urgent)).toContain('We are calling you right now. Do not open the door.');
   await expectText(page.locator('.bubble.from-staff').last(), 'We are calling you right now');
 
-  await page.getByRole('button', { name: 'Mark resolved' }).click();
+  await page.getByText('Mark resolved…').click(); // a second step, so an emergency is not closed by one stray tap
+  await page.getByRole('button', { name: 'Yes, mark resolved' }).click();
   await page.waitForURL(/\/admin\?done=resolved$/);
   expect(await page.locator('.queue-item').count()).toBe(2);
   expect(await page.locator(`a[href="/admin/handoffs/${f.ids.urgent}"]`).count()).toBe(0);

@@ -142,7 +142,8 @@ describe('urgent', () => {
     open({ at: new Date('2026-12-06T08:00:00Z') }); // Sunday 03:00
     const reply = await say('+15551239999', 'la migra esta en la puerta de mi casa ahorita');
     expect(reply).toMatch(/firmada por un juez/);
-    expect(reply).toMatch(/Ya avisamos a nuestro equipo/);
+    expect(reply).toMatch(/Ya estamos avisando a nuestro equipo/);
+    expect(reply.match(/avisando|avisamos/g)).toHaveLength(1); // said once
     const [note] = await staffInbox();
     expect(note).toMatch(/URGENT/);
     expect(note).toContain('la migra esta en la puerta');

@@ -53,7 +53,10 @@ ${open ? replyForm(item, csrf) : html`<p class="muted">This conversation is reso
 function actions(item: InboxItem, csrf: string): Html {
   return html`<div class="actions">
 ${postForm(`/admin/handoffs/${item.id}/claim`, csrf, html`<label class="inline"><span class="sr-only">Your name</span><input name="staff" maxlength="80" placeholder="Your name" autocomplete="name"></label><button class="secondary" type="submit">${item.claimedBy ? 'Claim instead' : 'Claim'}</button>`, 'claim')}
-${postForm(`/admin/handoffs/${item.id}/resolve`, csrf, html`<button class="resolve" type="submit">Mark resolved</button>`)}
+<details class="confirm-resolve"><summary class="resolve">Mark resolved…</summary>
+<p class="hint">Puente will answer this client again.${item.kind === 'urgent' ? html` <strong>Resolve an emergency only once someone has taken care of it.</strong>` : ''}</p>
+${postForm(`/admin/handoffs/${item.id}/resolve`, csrf, html`<button class="resolve" type="submit">Yes, mark resolved</button>`)}
+</details>
 </div>
 <p class="hint">While this is open, Puente stays quiet in this chat. <strong>Mark resolved</strong> when you are done: Puente answers this client again.</p>`;
 }

@@ -122,6 +122,10 @@ button.secondary,.button.secondary{background:#fff;color:var(--primary);border-c
 button.secondary:hover,.button.secondary:hover{background:var(--blue-bg);color:var(--primary-dark)}
 .button[aria-current=page]{background:var(--primary);color:#fff;border-color:var(--primary)}
 button.resolve{background:var(--green);border-color:var(--green)}
+summary.resolve{color:var(--green);border:1px solid var(--green);border-radius:8px;padding:8px 14px;display:inline-block;list-style:none}
+summary.resolve::-webkit-details-marker{display:none}
+.confirm-resolve[open] summary.resolve{display:none}
+.confirm-resolve{margin:0}
 button.resolve:hover{background:#165a2e}
 button.danger{background:var(--urgent);border-color:var(--urgent)}
 button.danger:hover{background:#a11b15}
