@@ -25,6 +25,8 @@ class FakeClient extends EventEmitter implements WaClient {
   initialized = 0;
   destroyed = 0;
   failSends = 0;
+  /** Texts whose sends fail, and how many more times. */
+  readonly failTexts = new Map<string, number>();
   readonly sent: { chat: string; text: string }[] = [];
   readonly typing: string[] = [];
   constructor(private readonly behaviour: { initialize: 'ready' | 'fail' | 'qr' | 'hang'; echo: 'before' | 'after' }) {
@@ -43,8 +45,10 @@ class FakeClient extends EventEmitter implements WaClient {
     this.destroyed++;
   }
   async sendMessage(chatId: string, content: string) {
-    if (this.failSends > 0) {
-      this.failSends--;
+    const failures = this.failTexts.get(content) ?? 0;
+    if (this.failSends > 0 || failures > 0) {
+      if (failures > 0) this.failTexts.set(content, failures - 1);
+      else this.failSends--;
       throw new Error('Evaluation failed: sending failed');
     }
     // Like the library, our own send also comes back as a `message_create` with fromMe.
@@ -321,6 +325,26 @@ describe('outbound', () => {
     await until(() => h.store.unsent().length === 1, 5_000, 'the reply kept in the outbox');
     expect(all()).toHaveLength(1);
     expect(h.logLines.join('')).toContain('send failed; retrying once');
+  });
+
+  it('a long reply whose second part failed is resumed from that part after reconnecting: no part is sent twice', async () => {
+    const { h, all, clients } = start([{ initialize: 'ready', echo: 'before' }], { ...FAST, splitAt: 300 });
+    await until(() => current!.channel.status().state === 'connected');
+    clients[0].receive({ from: '15551230008@c.us', body: 'que es un habeas corpus' }); // a long explainer: several parts
+    await until(() => all().length >= 2, 5_000, 'the first parts');
+    const reply = h.store.transcript('15551230008@c.us').find((t) => t.author === 'bot')!.text;
+    const parts = splitReply(reply, 300);
+    expect(parts.length).toBeGreaterThan(2);
+    // Start again, failing the second part twice (the send and its one retry).
+    h.store.enqueue('15551230009@c.us', reply, new Date());
+    clients[0].failTexts.set(parts[1], 2);
+    const before = all().length;
+    await h.runner.flushOutbox();
+    expect(all().slice(before).map((s) => s.text)).toEqual([parts[0]]);
+    expect(h.store.unsent()).toHaveLength(1);
+    await h.runner.flushOutbox();
+    expect(all().slice(before).map((s) => s.text)).toEqual(parts);
+    expect(h.store.unsent()).toHaveLength(0);
   });
 
   it('keeps to the per-minute cap by waiting', async () => {

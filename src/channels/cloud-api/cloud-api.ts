@@ -10,6 +10,7 @@ import type { Notifier } from '../../handoff/notify';
 import type { ChannelStatus } from '../../http/server';
 import { maskChat, type Logger } from '../../log';
 import { systemClock, type Clock, type Outbound } from '../../turn';
+import { PartProgress } from '../parts';
 import { AUTH_ERROR_CODE, GraphClient, SEND_RETRY_DELAYS_MS, splitText, type GraphApiError } from './graph-client';
 import { readWebhook, type DeliveryStatus } from './payload';
 
@@ -104,6 +105,7 @@ export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
   const { settings, log } = deps;
   const clock = deps.clock ?? systemClock;
   const pending = new Set<Promise<void>>();
+  const progress = new PartProgress();
   let authFailure: string | undefined;
   const client = new GraphClient({
     baseUrl: settings.baseUrl,
@@ -121,7 +123,9 @@ export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
   const send = async (chat: string, text: string): Promise<void> => {
     const to = recipientDigits(chat);
     if (!to) throw new Error('Cloud API can only send to phone numbers');
-    for (const piece of splitText(text)) await client.sendText(to, piece);
+    await progress.send(to, text, splitText(text), async (piece) => {
+      await client.sendText(to, piece);
+    });
   };
 
   const handlePayload = async (payload: unknown): Promise<void> => {

@@ -16,6 +16,7 @@ import type { Notifier } from '../../handoff/notify';
 import type { Outbound } from '../../turn';
 import type { InboundMessage } from '../../dialogue/types';
 import type { WaClient, WaMessage } from './client';
+import { PartProgress } from '../parts';
 import { chatKind, ignoreReason, toInbound } from './mapping';
 
 /** What the channel hands messages to (the turn runner). */
@@ -109,6 +110,7 @@ export class WhatsAppWebChannel {
   private readonly pending: { chat: string; body: string }[] = [];
   private readonly sentAt: number[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
+  private readonly progress = new PartProgress();
   private readonly timing: WhatsAppWebTiming;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
@@ -301,7 +303,7 @@ export class WhatsAppWebChannel {
 
   /** Sends one reply: typing, a pause, the parts in order; one retry per part. */
   private async deliver(chat: string, text: string, typing = true): Promise<void> {
-    for (const part of splitReply(text, this.timing.splitAt)) {
+    await this.progress.send(chat, text, splitReply(text, this.timing.splitAt), async (part) => {
       const client = this.client;
       if (!client || this.state !== 'connected') throw new Error('WhatsApp is not connected');
       await this.throttle();
@@ -310,7 +312,7 @@ export class WhatsAppWebChannel {
         await this.sleep(this.timing.typingMs(part.length));
       }
       await this.sendPart(client, chat, part);
-    }
+    });
   }
 
   private async sendPart(client: WaClient, chat: string, part: string): Promise<void> {
