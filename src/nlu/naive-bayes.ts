@@ -139,18 +139,43 @@ export function predict(model: NaiveBayesModel, features: ReadonlyMap<string, nu
   return { ranked, knownFeatures: known };
 }
 
+/**
+ * The model's lookup table for scoring: feature → [idf, idf·logLikelihood per label] in one typed array, so scoring a
+ * feature is one hash lookup and a tight loop. Built once per trained model (copies made by {@link withCalibration}
+ * share it) and kept only as long as the model is.
+ */
+const tables = new WeakMap<object, Map<string, Float64Array>>();
+
+function scoringTable(model: NaiveBayesModel): Map<string, Float64Array> {
+  let table = tables.get(model.logLikelihoods);
+  if (!table) {
+    table = new Map();
+    for (const feature in model.logLikelihoods) {
+      const row = model.logLikelihoods[feature];
+      const idf = model.idf ? (model.idf[feature] ?? 1) : 1;
+      const entry = new Float64Array(row.length + 1);
+      entry[0] = idf;
+      for (let i = 0; i < row.length; i++) entry[i + 1] = idf * row[i];
+      table.set(feature, entry);
+    }
+    tables.set(model.logLikelihoods, table);
+  }
+  return table;
+}
+
 /** Per-label sums of weighted log-likelihoods over the features the model knows, their total weight and count. */
 export function evidenceOf(model: NaiveBayesModel, features: ReadonlyMap<string, number>): { sums: Float64Array; weight: number; known: number } {
-  const sums = new Float64Array(model.labels.length);
+  const n = model.labels.length;
+  const table = scoringTable(model);
+  const sums = new Float64Array(n);
   let weight = 0;
   let known = 0;
   for (const [feature, w] of features) {
-    const row = model.logLikelihoods[feature];
-    if (row === undefined) continue;
-    const weighted = model.idf ? w * model.idf[feature] : w;
+    const entry = table.get(feature);
+    if (entry === undefined) continue;
     known += 1;
-    weight += weighted;
-    for (let i = 0; i < row.length; i++) sums[i] += weighted * row[i];
+    weight += w * entry[0];
+    for (let i = 0; i < n; i++) sums[i] += w * entry[i + 1];
   }
   return { sums, weight, known };
 }
