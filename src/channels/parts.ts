@@ -1,7 +1,11 @@
 /**
- * Long replies go out as several WhatsApp messages. When part 3 of 4 fails, the turn runner later retries the whole
- * reply from its outbox; this remembers which parts already went out so the retry resumes after them and the client
- * never gets the same part twice.
+ * Long replies go out as several WhatsApp messages, for both channels: {@link splitMessage} cuts them (each channel has
+ * its own limit) and {@link PartProgress} remembers how far a failed send got.
+ */
+
+/**
+ * When part 3 of 4 fails, the turn runner later retries the whole reply from its outbox; this remembers which parts
+ * already went out so the retry resumes after them and the client never gets the same part twice.
  */
 export class PartProgress {
   private readonly done = new Map<string, number>();
@@ -23,4 +27,46 @@ export class PartProgress {
     this.done.set(key, count);
     if (this.done.size > this.remembered) this.done.delete(this.done.keys().next().value as string);
   }
+}
+
+/** Splits `text` into pieces of at most `max` characters: on blank lines, then lines, then words, then anywhere. */
+export function splitMessage(text: string, max: number): string[] {
+  return pack(text, max, ['\n\n', '\n', ' '])
+    .map((piece) => piece.trim())
+    .filter((piece) => piece.length > 0);
+}
+
+function pack(text: string, max: number, separators: readonly string[]): string[] {
+  if (text.length <= max) return [text];
+  const [separator, ...finer] = separators;
+  if (separator === undefined) return hardCut(text, max);
+  const pieces: string[] = [];
+  let current = '';
+  for (const part of text.split(separator)) {
+    const joined = current === '' ? part : `${current}${separator}${part}`;
+    if (joined.length <= max) {
+      current = joined;
+      continue;
+    }
+    if (current !== '') pieces.push(current);
+    const smaller = pack(part, max, finer);
+    pieces.push(...smaller.slice(0, -1));
+    current = smaller[smaller.length - 1] ?? '';
+  }
+  if (current !== '') pieces.push(current);
+  return pieces;
+}
+
+/** Cuts every `max` characters, never between the two halves of a surrogate pair (an emoji). */
+function hardCut(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(start + max, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff && end - 1 > start) end--;
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  return pieces;
 }

@@ -4,7 +4,8 @@
  * with its field names. Behind the channel: the real engine, turn runner and a SQLite file.
  */
 import { EventEmitter } from 'node:events';
-import { splitReply, WhatsAppWebChannel, type WhatsAppWebTiming } from '../../src/channels/whatsapp-web/channel';
+import { WhatsAppWebChannel, type WhatsAppWebTiming } from '../../src/channels/whatsapp-web/channel';
+import { splitMessage } from '../../src/channels/parts';
 import type { WaClient, WaMessage } from '../../src/channels/whatsapp-web/client';
 import { chatKind, toInbound } from '../../src/channels/whatsapp-web/mapping';
 import type { Outbound } from '../../src/turn';
@@ -305,13 +306,13 @@ describe('resilience', () => {
 describe('outbound', () => {
   it('splits long replies on paragraph boundaries, in order', () => {
     const paragraphs = Array.from({ length: 6 }, (_, i) => `Paragraph ${i} ${'word '.repeat(60).trim()}`);
-    const parts = splitReply(paragraphs.join('\n\n'), 700);
+    const parts = splitMessage(paragraphs.join('\n\n'), 700);
     expect(parts.length).toBeGreaterThan(1);
     expect(parts.every((p) => p.length <= 700)).toBe(true);
     expect(parts.join('\n\n')).toBe(paragraphs.join('\n\n'));
-    expect(splitReply('short', 700)).toEqual(['short']);
+    expect(splitMessage('short', 700)).toEqual(['short']);
     const oneLine = 'x '.repeat(1000).trim();
-    expect(splitReply(oneLine, 300).every((p) => p.length <= 300)).toBe(true);
+    expect(splitMessage(oneLine, 300).every((p) => p.length <= 300)).toBe(true);
   });
 
   it('retries a failed send once, and keeps the reply in the outbox when the retry fails too', async () => {
@@ -333,7 +334,7 @@ describe('outbound', () => {
     clients[0].receive({ from: '15551230008@c.us', body: 'que es un habeas corpus' }); // a long explainer: several parts
     await until(() => all().length >= 2, 5_000, 'the first parts');
     const reply = h.store.transcript('15551230008@c.us').find((t) => t.author === 'bot')!.text;
-    const parts = splitReply(reply, 300);
+    const parts = splitMessage(reply, 300);
     expect(parts.length).toBeGreaterThan(2);
     // Start again, failing the second part twice (the send and its one retry).
     h.store.enqueue('15551230009@c.us', reply, new Date());

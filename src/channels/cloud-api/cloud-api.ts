@@ -10,12 +10,15 @@ import type { Notifier } from '../../handoff/notify';
 import type { ChannelStatus } from '../../http/server';
 import { maskChat, type Logger } from '../../log';
 import { systemClock, type Clock, type Outbound } from '../../turn';
-import { PartProgress } from '../parts';
-import { AUTH_ERROR_CODE, GraphClient, SEND_RETRY_DELAYS_MS, splitText, type GraphApiError } from './graph-client';
+import { PartProgress, splitMessage } from '../parts';
+import { AUTH_ERROR_CODE, GraphClient, SEND_RETRY_DELAYS_MS, TEXT_LIMIT, type GraphApiError } from './graph-client';
 import { readWebhook, type DeliveryStatus } from './payload';
 
 export { toInboundMessage, toDeliveryStatus, type DeliveryStatus } from './payload';
-export { splitText, TEXT_LIMIT, GraphApiError } from './graph-client';
+export { TEXT_LIMIT, GraphApiError } from './graph-client';
+
+/** Splits a reply into Cloud API messages of at most 4,096 characters (on paragraphs, then lines, then words). */
+export const splitText = (text: string, max = TEXT_LIMIT): string[] => splitMessage(text, max);
 
 /** Where Meta calls us. */
 export const WEBHOOK_PATH = '/webhooks/whatsapp';

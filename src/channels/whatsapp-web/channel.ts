@@ -16,7 +16,7 @@ import type { Notifier } from '../../handoff/notify';
 import type { Outbound } from '../../turn';
 import type { InboundMessage } from '../../dialogue/types';
 import type { WaClient, WaMessage } from './client';
-import { PartProgress } from '../parts';
+import { PartProgress, splitMessage } from '../parts';
 import { chatKind, ignoreReason, toInbound } from './mapping';
 
 /** What the channel hands messages to (the turn runner). */
@@ -61,38 +61,6 @@ export interface WhatsAppWebDeps {
 }
 
 const sleeper = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-
-/**
- * Splits a long reply on paragraph boundaries (then lines, then spaces) into parts of at most `max` characters, merging
- * neighbouring paragraphs back together so a reply is not cut into many tiny messages.
- */
-export function splitReply(text: string, max: number): string[] {
-  if (text.length <= max) return [text];
-  const blocks: string[] = [];
-  for (const paragraph of text.split(/\n{2,}/)) {
-    if (paragraph.length <= max) {
-      if (paragraph.trim()) blocks.push(paragraph);
-      continue;
-    }
-    for (const line of paragraph.split('\n')) {
-      let rest = line;
-      while (rest.length > max) {
-        const space = rest.lastIndexOf(' ', max);
-        const at = space > max / 2 ? space : max;
-        blocks.push(rest.slice(0, at).trim());
-        rest = rest.slice(at).trim();
-      }
-      if (rest.trim()) blocks.push(rest);
-    }
-  }
-  const parts: string[] = [];
-  for (const block of blocks) {
-    const last = parts[parts.length - 1];
-    if (last !== undefined && last.length + 2 + block.length <= max) parts[parts.length - 1] = `${last}\n\n${block}`;
-    else parts.push(block);
-  }
-  return parts;
-}
 
 /** The whatsapp-web channel. */
 export class WhatsAppWebChannel {
@@ -303,7 +271,7 @@ export class WhatsAppWebChannel {
 
   /** Sends one reply: typing, a pause, the parts in order; one retry per part. */
   private async deliver(chat: string, text: string, typing = true): Promise<void> {
-    await this.progress.send(chat, text, splitReply(text, this.timing.splitAt), async (part) => {
+    await this.progress.send(chat, text, splitMessage(text, this.timing.splitAt), async (part) => {
       const client = this.client;
       if (!client || this.state !== 'connected') throw new Error('WhatsApp is not connected');
       await this.throttle();
