@@ -205,15 +205,16 @@ export async function startPuente(config: Config, log: Logger, options: StartOpt
     if (problems.length > 0) throw new ConfigError(problems);
   }
   // The core and the channel need each other: the core sends through the channel, the channel hands messages to the core.
-  let active: ActiveChannel | undefined;
-  const outbound: Outbound = { send: (chat, text) => (active ?? noChannel(config, log)).outbound.send(chat, text) };
-  const notifier: Notifier = { notify: (to, text) => (active ?? noChannel(config, log)).notifier.notify(to, text) };
+  const none = noChannel(config, log);
+  let active: ActiveChannel = none;
+  const outbound: Outbound = { send: (chat, text) => active.outbound.send(chat, text) };
+  const notifier: Notifier = { notify: (to, text) => active.notifier.notify(to, text) };
   const core = createCore(config, log, outbound, notifier, options.clock);
   if (config.staffNumbers.length === 0) log.warn('STAFF_WHATSAPP_NUMBERS is empty: staff will see new handoffs only in the dashboard');
   const channel: ActiveChannel =
     config.transport === 'whatsapp-web' ? whatsappWebChannel(config, log, core, options)
       : config.transport === 'cloud-api' ? cloudApiChannelFor(config, log, core)
-        : noChannel(config, log);
+        : none;
   active = channel;
   core.startJobs();
   const admin = createAdmin({

@@ -3,6 +3,7 @@
  * This is the single error boundary for every channel: nothing escapes into the channel's event loop and no stack
  * trace reaches a client.
  */
+import { parseCommand } from './dialogue/commands';
 import { initialState, resumedState, type DialogueEngine } from './dialogue/engine';
 import { STRINGS } from './dialogue/strings';
 import type { ConversationState, InboundMessage } from './dialogue/types';
@@ -91,7 +92,7 @@ export class TurnRunner {
     return this.enqueue(chat, async () => {
       const { store, log } = this.deps;
       try {
-        const resume = text.trim().toLowerCase() === '#bot';
+        const resume = parseCommand(text)?.type === 'staff-resume';
         const state = store.loadState(chat);
         const result = store.recordStaffMessage(chat, text, this.clock.now(), { resumeBot: resume, state: resume && state ? resumedState(state) : undefined });
         log.info({ chat: maskChat(chat), handoff: result.handoffId, resumed: result.resumed }, resume ? 'staff resumed the bot' : 'staff replied; bot paused');

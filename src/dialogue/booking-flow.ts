@@ -7,6 +7,7 @@ import { parseMode, parseName, parseSlotAnswer, parseYesNo } from '../booking/an
 import { allFreeSlots, availableSlots, type Slot } from '../booking/slots';
 import type { Understanding } from '../nlu/nlu';
 import type { IntentId, Lang } from '../nlu/types';
+import { parseCommand } from './commands';
 import type { Composer } from './compose';
 import type { Draft, EngineSettings } from './engine';
 import { STRINGS, type BookingSummary } from './strings';
@@ -255,8 +256,8 @@ export class BookingFlow {
 
 /** "2", "2.", "#2", "opcion 2" → 2. */
 function bareNumber(text: string): number | undefined {
-  const m = /^\s*(?:#|no\.?|num(?:ero)?\.?|opci[oó]n|option|number)?\s*(\d{1,2})\s*[.)]?\s*$/i.exec(text);
-  return m ? Number(m[1]) : undefined;
+  const command = parseCommand(text); // the same reading as numbers in the menu
+  return command?.type === 'number' ? command.value : undefined;
 }
 
 /** Free text with at least three letters, trimmed to `max` characters. */

@@ -11,8 +11,9 @@
 import { parseYesNo } from '../booking/answers';
 import { describeHours, isOpen, nextOpening, type OfficeHours } from '../booking/office-hours';
 import { formatSlot } from '../booking/slots';
-import { DEFAULT_TIMING, isPaused, reminderDue, type HandoffTiming } from '../handoff/policy';
+import { isPaused, reminderDue, type HandoffTiming } from '../handoff/policy';
 import { cleanText, foldAccents, MAX_NLU_CHARS } from '../nlu/normalise';
+import { oneLine } from '../text';
 import { NONE, type IntentId, type Lang } from '../nlu/types';
 import type { Understanding } from '../nlu/nlu';
 import { BookingFlow } from './booking-flow';
@@ -137,8 +138,7 @@ export class DialogueEngine {
       if (u && u.languageConfidence >= 0.9) d.state = { ...d.state, lang: u.language };
       return this.command(d, command, text, paused);
     }
-    if (d.state.form?.kind === 'erase') return this.eraseAnswer(d, text);
-    if (d.state.form?.kind === 'cancel-consultation') return this.cancelAnswer(d, text);
+    if (d.state.form && d.state.form.kind !== 'booking') return this.formAnswer(d, text);
     const understanding = this.deps.nlu.understand(text, isNew ? undefined : d.state.lang);
     this.updateLanguage(d, understanding, isNew);
     d.confidence = understanding.confidence;
@@ -466,8 +466,6 @@ export function formatOpening(at: Date, tz: string, lang: Lang): string {
 
 /** One line for staff: the first 140 characters, whitespace collapsed. */
 export function summarise(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 140 ? `${line.slice(0, 139)}…` : line;
+  return oneLine(text, 140);
 }
 
-export { DEFAULT_TIMING };

@@ -6,6 +6,7 @@
 import { isOpen, nextOpening, type OfficeHours } from '../booking/office-hours';
 import { formatSlot } from '../booking/slots';
 import type { Logger } from '../log';
+import { oneLine } from '../text';
 import type { ConsultationRecord, NotificationPlanner, NotificationStore, StaffEvent } from '../storage/types';
 import { HANDOFF_PRIORITY } from '../storage/types';
 import type { Clock } from '../turn';
@@ -43,10 +44,6 @@ function firstName(name: string | undefined): string | undefined {
   return first ? first.slice(0, 40) : undefined;
 }
 
-function oneLine(text: string, max = 160): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
 
 function consultationLine(c: ConsultationRecord, tz: string): string {
   const when = c.slot ? formatSlot({ start: new Date(c.slot.start), end: new Date(c.slot.end) }, tz, 'en') : `preference: "${oneLine(c.preference ?? '', 80)}"`;
@@ -62,7 +59,7 @@ export function staffMessage(event: StaffEvent, tz: string): string {
       const who = [LANGUAGE[h.lang], firstName(h.name)].filter(Boolean).join(' · ');
       lines.push(who);
       if (event.consultation) lines.push(consultationLine(event.consultation, tz));
-      if (h.summary) lines.push(`"${oneLine(h.summary)}"`);
+      if (h.summary) lines.push(`"${oneLine(h.summary, 160)}"`);
       lines.push(`Chat: ${displayChat(h.chat)}`);
       lines.push('Reply in the chat or from the Puente inbox.');
       return lines.join('\n');

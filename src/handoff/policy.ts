@@ -12,9 +12,6 @@ export interface HandoffTiming {
   readonly reminderMinutes: number;
 }
 
-/** Defaults matching `.env.example`. */
-export const DEFAULT_TIMING: HandoffTiming = { idleHours: 24, reminderMinutes: 60 };
-
 const HOUR_MS = 3_600_000;
 
 /** True while the bot must stay silent in a chat: a handoff is open and was active within the idle time. */

@@ -16,6 +16,7 @@ import type { Notifier } from '../../handoff/notify';
 import type { Outbound } from '../../turn';
 import type { InboundMessage } from '../../dialogue/types';
 import type { WaClient, WaMessage } from './client';
+import { parseCommand } from '../../dialogue/commands';
 import { PartProgress, splitMessage } from '../parts';
 import { chatKind, ignoreReason, toInbound } from './mapping';
 
@@ -240,7 +241,7 @@ export class WhatsAppWebChannel {
     if (kind !== 'person' && kind !== 'lid') return;
     if (this.isOwn(m)) return;
     const text = typeof m.body === 'string' ? m.body : '';
-    this.deps.log.info({ chat: maskChat(chat) }, text.trim().toLowerCase() === '#bot' ? 'WhatsApp: staff typed #bot' : 'WhatsApp: staff wrote from the phone');
+    this.deps.log.info({ chat: maskChat(chat) }, parseCommand(text)?.type === 'staff-resume' ? 'WhatsApp: staff typed #bot' : 'WhatsApp: staff wrote from the phone');
     await this.deps.runner.staffMessage(await this.replyChat(chat), text);
   }
 

@@ -1,0 +1,7 @@
+/** Small text helpers shared by the dialogue and the staff side. */
+
+/** `text` on one line (whitespace collapsed), cut to `max` characters with an ellipsis. */
+export function oneLine(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
