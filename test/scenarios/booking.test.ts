@@ -3,37 +3,15 @@
  * SQLite file, with a fake clock. Default time: Monday 2026-11-30 10:00 in New York, office Mon–Fri 9–17, 40-minute
  * consultations, 24 hours' lead.
  */
-import { harness, type HarnessOptions } from '../helpers';
 import type { ConversationStore } from '../../src/storage/types';
+import type { HarnessOptions } from '../helpers';
+import { scenarioSuite, type Harness as H } from './suite';
 
-type H = ReturnType<typeof harness>;
+const suite = scenarioSuite();
 let h: H;
-const extra: H[] = [];
-function open(options: HarnessOptions = {}): H {
-  h = harness(options);
-  return h;
-}
-afterEach(async () => {
-  // Every staff notification the scenario produced joins the sweep, sent or not.
-  await h.notifications.flush();
-  seen.push(...h.store.notifications(1000).map((n) => n.text));
-  h.close();
-  for (const other of extra.splice(0)) other.close();
-});
-
-/** Every reply and staff notification the suite produces, swept at the end. */
-const seen: string[] = [];
-async function say(chat: string, text: string, on: H = h): Promise<string> {
-  const replies = await on.say(chat, text);
-  seen.push(...replies);
-  return replies.join('\n\n');
-}
-async function notifications(on: H = h): Promise<string[]> {
-  await on.notifications.flush();
-  const texts = on.staff.received.map((r) => r.text);
-  seen.push(...texts);
-  return texts;
-}
+const open = (options: HarnessOptions = {}): H => (h = suite.harness(options));
+const say = (chat: string, text: string, on: H = h) => suite.say(on, chat, text);
+const notifications = (on: H = h) => suite.staffInbox(on);
 
 /** The numbered options of a reply: "*2* Tue, Dec 1, 10:20 AM" → ["…", "Tue, Dec 1, 10:20 AM", …] (index = number). */
 function options(reply: string): string[] {
@@ -229,7 +207,7 @@ describe('two clients, one time', () => {
     open();
     let armed = false;
     // Process 2 reads the calendar; just then process 1 commits the same time, before process 2 writes.
-    const other = harness({
+    const other = suite.harness({
       dbFile: h.dbFile,
       wrapStore: (real) => Object.assign(Object.create(real) as ConversationStore, {
         loadContext(chat: string, now: Date) {
@@ -246,7 +224,6 @@ describe('two clients, one time', () => {
         },
       }),
     });
-    extra.push(other);
     await toConfirmation('p1', 'en', 1, h);
     expect(await toConfirmation('p2', 'en', 1, other)).toBe('Tue, Dec 1, 10:20 AM');
     armed = true;
@@ -349,12 +326,4 @@ describe('managing an upcoming consultation', () => {
     open();
     expect(await say('m5', 'cancel my appointment please')).toMatch(/do not see an upcoming consultation/);
   });
-});
-
-afterAll(() => {
-  expect(seen.length).toBeGreaterThan(0);
-  for (const text of seen) {
-    expect(text.trim()).not.toBe('');
-    expect(text).not.toMatch(/undefined|null|\[object|\{\{|NaN|Invalid Date/);
-  }
 });

@@ -3,36 +3,17 @@
  * through the real engine, turn runner, SQLite file and notification dispatcher, with a fake clock and a fake staff
  * phone. Default time: Monday 2026-11-30 10:00 in New York (office open).
  */
-import { harness, type HarnessOptions } from '../helpers';
+import type { HarnessOptions } from '../helpers';
+import { scenarioSuite, type Harness as H } from './suite';
 
-type H = ReturnType<typeof harness>;
+const suite = scenarioSuite();
 let h: H;
-function open(options: HarnessOptions = {}): H {
-  h = harness(options);
-  return h;
-}
-afterEach(async () => {
-  // Every staff notification the scenario produced joins the sweep, sent or not.
-  await h.notifications.flush();
-  seen.push(...h.store.notifications(1000).map((n) => n.text));
-  h.close();
-});
+const open = (options: HarnessOptions = {}): H => (h = suite.harness(options));
+const say = (chat: string, text: string, extra = {}) => suite.say(h, chat, text, extra);
+const staffInbox = () => suite.staffInbox(h);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-const seen: string[] = [];
-async function say(chat: string, text: string, extra = {}): Promise<string> {
-  const replies = await h.say(chat, text, extra);
-  seen.push(...replies);
-  return replies.join('\n\n');
-}
-async function staffInbox(): Promise<string[]> {
-  await h.notifications.flush();
-  const texts = h.staff.received.map((r) => r.text);
-  seen.push(...texts);
-  return texts;
-}
 
 describe('talk to a person', () => {
   it('hands off, tells staff, then stays silent except one reminder per interval', async () => {
@@ -318,12 +299,4 @@ describe('privacy', () => {
     h.store.purge(new Date(h.clock.now().getTime() - 90 * 24 * HOUR));
     expect(h.store.openHandoffs()).toHaveLength(1);
   });
-});
-
-afterAll(() => {
-  expect(seen.length).toBeGreaterThan(0);
-  for (const text of seen) {
-    expect(text.trim()).not.toBe('');
-    expect(text).not.toMatch(/undefined|null|\[object|\{\{|NaN|Invalid Date/);
-  }
 });

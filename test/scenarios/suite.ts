@@ -1,0 +1,48 @@
+/**
+ * Shared scaffolding of the scenario files: a fresh harness per test (closed afterwards) and a sweep, at the end of
+ * the file, of every reply and staff notification for things that must never reach a person.
+ */
+import { harness, type HarnessOptions } from '../helpers';
+
+export type Harness = ReturnType<typeof harness>;
+
+export function scenarioSuite() {
+  const seen: string[] = [];
+  const opened: Harness[] = [];
+  afterEach(async () => {
+    for (const h of opened.splice(0)) {
+      // Every staff notification the scenario produced joins the sweep, sent or not.
+      await h.notifications.flush();
+      seen.push(...h.store.notifications(1000).map((n) => n.text));
+      h.close();
+    }
+  });
+  afterAll(() => {
+    expect(seen.length).toBeGreaterThan(0);
+    for (const text of seen) {
+      expect(text.trim()).not.toBe('');
+      expect(text).not.toMatch(/undefined|null|\[object|\{\{|NaN|Invalid Date/);
+    }
+  });
+  return {
+    /** A harness closed after the test. */
+    harness(options: HarnessOptions = {}): Harness {
+      const h = harness(options);
+      opened.push(h);
+      return h;
+    },
+    /** Sends a message; returns the replies joined by blank lines. */
+    async say(h: Harness, chat: string, text: string, extra = {}): Promise<string> {
+      const replies = await h.say(chat, text, extra);
+      seen.push(...replies);
+      return replies.join('\n\n');
+    },
+    /** Delivers due staff notifications; returns everything the staff phone received so far. */
+    async staffInbox(h: Harness): Promise<string[]> {
+      await h.notifications.flush();
+      const texts = h.staff.received.map((r) => r.text);
+      seen.push(...texts);
+      return texts;
+    },
+  };
+}
