@@ -107,3 +107,8 @@ export function formatSlot(slot: Slot, tz: string, lang: 'en' | 'es'): string {
   const month = p.month.replace(/\.$/, '');
   return lang === 'en' ? `${p.weekday}, ${month} ${p.day}, ${time}` : `${p.weekday.replace(/\.$/, '')} ${p.day} ${month}, ${time}`;
 }
+
+/** {@link formatSlot} for a stored interval (ISO strings), as consultations keep their time. */
+export function formatInterval(interval: { readonly start: string; readonly end: string }, tz: string, lang: 'en' | 'es'): string {
+  return formatSlot({ start: new Date(interval.start), end: new Date(interval.end) }, tz, lang);
+}

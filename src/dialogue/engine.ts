@@ -10,7 +10,7 @@
  */
 import { parseYesNo } from '../booking/answers';
 import { describeHours, isOpen, nextOpening, type OfficeHours } from '../booking/office-hours';
-import { formatSlot } from '../booking/slots';
+import { formatInterval } from '../booking/slots';
 import { isPaused, reminderDue, type HandoffTiming } from '../handoff/policy';
 import { cleanText, foldAccents, MAX_NLU_CHARS } from '../nlu/normalise';
 import { oneLine } from '../text';
@@ -349,7 +349,7 @@ export class DialogueEngine {
   }
 
   private formatInterval(slot: Interval, lang: Lang): string {
-    return formatSlot({ start: new Date(slot.start), end: new Date(slot.end) }, this.deps.settings.timezone, lang);
+    return formatInterval(slot, this.deps.settings.timezone, lang);
   }
 
   private askErase(d: Draft): void {

@@ -4,7 +4,7 @@
  * written in the same transaction as the event, so none is lost if the process stops before sending.
  */
 import { isOpen, nextOpening, type OfficeHours } from '../booking/office-hours';
-import { formatSlot } from '../booking/slots';
+import { formatInterval } from '../booking/slots';
 import type { Logger } from '../log';
 import { oneLine } from '../text';
 import type { ConsultationRecord, NotificationPlanner, NotificationStore, StaffEvent } from '../storage/types';
@@ -46,7 +46,7 @@ function firstName(name: string | undefined): string | undefined {
 
 
 function consultationLine(c: ConsultationRecord, tz: string): string {
-  const when = c.slot ? formatSlot({ start: new Date(c.slot.start), end: new Date(c.slot.end) }, tz, 'en') : `preference: "${oneLine(c.preference ?? '', 80)}"`;
+  const when = c.slot ? formatInterval(c.slot, tz, 'en') : `preference: "${oneLine(c.preference ?? '', 80)}"`;
   return `${c.mode === 'phone' ? 'Phone' : 'Office'} consultation #${c.id}, ${when}`;
 }
 

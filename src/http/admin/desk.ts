@@ -3,7 +3,7 @@
  * Inbox of handoffs, replies through the active channel, consultations, insights and content health.
  */
 import { stringify } from 'yaml';
-import { formatSlot } from '../../booking/slots';
+import { formatInterval } from '../../booking/slots';
 import { zonedParts, zonedTimeToUtc, addDays } from '../../booking/office-hours';
 import type { ExplainerLibrary } from '../../content/explainers';
 import { STRINGS } from '../../dialogue/strings';
@@ -234,7 +234,7 @@ export class Desk {
 
   /** The consultation's time in the client's language (or their stated preference). */
   private whenFor(c: ConsultationView): string {
-    return c.slot ? formatSlot({ start: new Date(c.slot.start), end: new Date(c.slot.end) }, this.deps.timezone, c.lang) : (c.preference ?? '');
+    return c.slot ? formatInterval(c.slot, this.deps.timezone, c.lang) : (c.preference ?? '');
   }
 
   private notOpen(id: number): DeskError {
@@ -254,7 +254,7 @@ export class Desk {
 
   private view(c: ConsultationRecord): ConsultationView {
     const tz = this.deps.timezone;
-    const when = c.slot ? formatSlot({ start: new Date(c.slot.start), end: new Date(c.slot.end) }, tz, 'en') : undefined;
+    const when = c.slot ? formatInterval(c.slot, tz, 'en') : undefined;
     return { ...c, when, day: this.dayOf(new Date(c.slot?.start ?? c.createdAt)), phone: displayChat(c.chat) };
   }
 
