@@ -25,6 +25,7 @@ Commands:
   eval [--folds K] [--test FILE.tsv] [--json]
                             cross-validated accuracy, macro-F1, per language and per intent
   bench [--json]            classification latency, turns per second, start-up time and memory
+  content [--json]          every explainer with its reviewed date, sources and length, oldest review first
   help                      this text`;
 
 /** A usage error: reported as one line, exit code 2. */
@@ -68,6 +69,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         const opts = options(rest, { json: { type: 'boolean' } });
         const { runBench } = await import('./bench/bench');
         return await runBench(environment(), { json: opts.json === true }, io);
+      }
+      case 'content': {
+        const opts = options(rest, { json: { type: 'boolean' } });
+        const { ExplainerLibrary } = await import('./content/explainers');
+        const { contentReport, formatContentReport } = await import('./content/report');
+        const rows = contentReport(ExplainerLibrary.load(environment().responsesDir));
+        io.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatContentReport(rows));
+        return 0;
       }
       case undefined:
       case 'help':
