@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 
 // The content command reads only responses/: keep the conversation engine (main.ts and what it loads) out of this test.
 jest.mock('../../src/main', () => ({}));
+jest.mock('../../src/core', () => ({}), { virtual: true });
 
 const file = (reviewed: string | undefined, sections: string, sources = '  - https://example.gov/a\n  - https://example.gov/b\n') =>
   `---\ntitle: T\n${reviewed ? `reviewed: ${reviewed}\n` : ''}sources:\n${sources}---\nMain text.\n${sections}`;
