@@ -8,7 +8,8 @@ import { forEachLine, InputLineError, jsonOutbound, parseJsonLine, toTerminal } 
 import { ConfigError, loadConfig, readDotEnv, type Config } from './config';
 import { ContentError } from './content/explainers';
 import { createLogger } from './log';
-import { createCore, createNlu, logNotifier, modelFile, startPuente } from './main';
+import { createCore, createNlu, modelFile } from './core';
+import { logNotifier, startPuente } from './main';
 import { CorpusError, loadCorpus, type Example } from './nlu/corpus';
 import { crossValidate, predictAll, report, type EvalReport } from './nlu/evaluate';
 import { trainAndSave } from './nlu/model-store';
@@ -136,7 +137,8 @@ async function chat(config: Config, opts: { json?: boolean; from?: string }, io:
   const outbound = opts.json
     ? jsonOutbound((line) => io.stdout.write(line))
     : { send: async (_chat: string, text: string) => void io.stdout.write(`\n${toTerminal(text, tty)}\n\n`) };
-  const core = createCore(config, log, outbound, logNotifier(log));
+  const core = await createCore({ config, log, outbound, notifier: logNotifier(log) });
+  await core.start();
   let counter = 0;
   const nextId = () => `console:${process.pid}:${Date.now()}:${counter++}`;
   try {

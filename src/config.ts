@@ -45,6 +45,8 @@ export interface Config {
   readonly nluThreshold?: number;
   readonly logLevel: string;
   readonly logMessageText: boolean;
+  /** PostgreSQL connection URL (`postgres://…`); undefined runs on SQLite in DATA_DIR. */
+  readonly databaseUrl?: string;
   readonly cloudApi: {
     readonly token?: string;
     readonly phoneNumberId?: string;
@@ -130,6 +132,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     problems.push(`OFFICE_HOURS must look like "Mon-Fri 09:00-17:00" or "Mon-Fri 09:00-13:00 14:00-18:00; Sat 10:00-14:00": ${err.message} (got "${officeHours}")`);
     hours = parseOfficeHours('Mon-Fri 09:00-17:00');
   }
+  const databaseUrl = text('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(?:ql)?:\/\/\S+$/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/puente (or unset for SQLite in DATA_DIR)');
+  }
   const fee = text('CONSULTATION_FEE');
   if (fee !== undefined && (fee.length > 60 || /[\r\n]/.test(fee))) problems.push(`CONSULTATION_FEE must be a short amount as clients should read it, e.g. "$150" (got "${fee.slice(0, 60)}…")`);
   const config: Config = {
@@ -155,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     nluThreshold,
     logLevel,
     logMessageText: text('LOG_MESSAGE_TEXT') === 'true',
+    databaseUrl,
     cloudApi: {
       token: text('CLOUD_API_TOKEN'),
       phoneNumberId: text('CLOUD_API_PHONE_NUMBER_ID'),

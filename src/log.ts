@@ -4,6 +4,7 @@
  * Privacy by default: message text, names and phone numbers never reach the log unless LOG_MESSAGE_TEXT=true; even
  * then phone numbers are masked and A-numbers redacted. Code logs chats through {@link maskChat}.
  */
+import { createHash } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -46,4 +47,12 @@ export function scrubText(text: string): string {
   return text
     .replace(/\bA[-\s]?\d{3}[-\s]?\d{3}[-\s]?\d{2,3}\b/gi, '[A-number]')
     .replace(/\+?\d[\d\s().-]{7,}\d/g, (m) => maskChat(m));
+}
+
+/**
+ * A message id safe to log: a short hash. WhatsApp Cloud API ids (`wamid.…`) base64-decode to the sender's full
+ * number, so the raw id never reaches the log; the same id always gives the same reference, to follow it across lines.
+ */
+export function messageRef(id: string): string {
+  return createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 12);
 }

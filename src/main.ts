@@ -1,56 +1,18 @@
 /**
- * Composition root: config → storage → understanding → engine → turn runner → channel → HTTP.
+ * Composition root: config → core (storage, understanding, engine, turn runner) → channel → HTTP.
  */
-import { join } from 'node:path';
-import type { Router } from 'express';
-import { qrTerminal } from './http/qr';
+import type { Channel, Notifier, Outbound } from './channels/channel';
 import { cloudApiProblems, createCloudApiChannel } from './channels/cloud-api/cloud-api';
 import { createRealClient, findChromium, type WaClient } from './channels/whatsapp-web/client';
 import { WhatsAppWebChannel, type WhatsAppWebTiming } from './channels/whatsapp-web/channel';
+import { systemClock, type Clock } from './clock';
 import { ConfigError, type Config } from './config';
-import { createAdmin } from './http/admin';
 import { ExplainerLibrary } from './content/explainers';
-import { Composer, firmPlaceholders } from './dialogue/compose';
-import { DialogueEngine, type EngineSettings } from './dialogue/engine';
-import { NotificationDispatcher, notificationPlanner, type Notifier } from './handoff/notify';
-import { maskChat, type Logger } from './log';
-import { createHttpApp, startHttp, type ChannelStatus, type RunningHttp } from './http/server';
-import { loadOrTrain } from './nlu/model-store';
-import { DEFAULT_DECISION, Nlu } from './nlu/nlu';
-import { openDatabase, type Db } from './storage/sqlite';
-import { SqliteStore } from './storage/sqlite-store';
-import { systemClock, TurnRunner, type Clock, type Outbound } from './turn';
-
-/** The database file inside DATA_DIR. */
-export const databaseFile = (config: Config) => join(config.dataDir, 'puente.db');
-/** The saved model inside DATA_DIR. */
-export const modelFile = (config: Config) => join(config.dataDir, 'model.json');
-
-/** Loads (or trains) the model and builds the understanding with the configured threshold. */
-export function createNlu(config: Config, log?: Logger): Nlu {
-  const load = loadOrTrain(config.intentsDir, modelFile(config));
-  log?.info({ source: load.source, examples: load.model.trainedOn, ms: Math.round(load.millis) }, 'model ready');
-  return new Nlu(load.model, { ...DEFAULT_DECISION, threshold: config.nluThreshold ?? DEFAULT_DECISION.threshold });
-}
-
-/** The engine's booking and handoff settings from configuration. */
-export function engineSettings(config: Config): EngineSettings {
-  return {
-    hours: config.hours,
-    timezone: config.timezone,
-    consultationMinutes: config.consultationMinutes,
-    bookingLeadHours: config.bookingLeadHours,
-    fee: config.consultationFee,
-    timing: { idleHours: config.handoffIdleHours, reminderMinutes: config.handoffReminderMinutes },
-  };
-}
-
-/** Builds the engine from content and configuration. */
-export function createEngine(config: Config, nlu: Nlu): DialogueEngine {
-  const library = ExplainerLibrary.load(config.responsesDir);
-  const composer = new Composer(library, firmPlaceholders(config.firm, { fee: config.consultationFee, minutes: config.consultationMinutes }), config.retentionDays);
-  return new DialogueEngine({ nlu, composer, settings: engineSettings(config) });
-}
+import { createCore, type Core, type CoreOptions } from './core';
+import { createAdmin } from './http/admin';
+import { qrTerminal } from './http/qr';
+import { createHttpApp, startHttp, type RunningHttp } from './http/server';
+import { maskChat, messageRef, type Logger } from './log';
 
 /** A notifier for channels that cannot message staff (console, none): the notification is logged without its text. */
 export function logNotifier(log: Logger): Notifier {
@@ -61,69 +23,8 @@ export function logNotifier(log: Logger): Notifier {
   };
 }
 
-const DAY_MS = 86_400_000;
-
-/** The assembled core, without any channel or server. */
-export interface Core {
-  readonly db: Db;
-  readonly store: SqliteStore;
-  readonly nlu: Nlu;
-  readonly engine: DialogueEngine;
-  readonly runner: TurnRunner;
-  readonly notifications: NotificationDispatcher;
-  /** Removes transcripts older than RETENTION_DAYS now; returns what was removed. */
-  purge(): ReturnType<SqliteStore['purge']>;
-  /** Starts the background jobs: notification retries and the daily retention purge. */
-  startJobs(): void;
-  /** Stops the jobs, waits for turns in flight, closes the database. */
-  close(): Promise<void>;
-}
-
-/** Assembles storage, understanding, engine, turn runner and staff notifications around a channel. */
-export function createCore(config: Config, log: Logger, outbound: Outbound, notifier: Notifier, clock: Clock = systemClock): Core {
-  const db = openDatabase(databaseFile(config));
-  const store = new SqliteStore(db, notificationPlanner({ staffNumbers: config.staffNumbers, hours: config.hours, timezone: config.timezone }));
-  const nlu = createNlu(config, log);
-  const engine = createEngine(config, nlu);
-  const notifications = new NotificationDispatcher({ store, notifier, clock, log });
-  const runner = new TurnRunner({ store, engine, outbound, log, clock, afterEffects: () => void notifications.flush() });
-  let purgeTimer: NodeJS.Timeout | undefined;
-  const purge = () => {
-    const counts = store.purge(new Date(clock.now().getTime() - config.retentionDays * DAY_MS));
-    log.info({ ...counts, retentionDays: config.retentionDays }, 'retention purge');
-    return counts;
-  };
-  return {
-    db, store, nlu, engine, runner, notifications, purge,
-    startJobs: () => {
-      notifications.start();
-      void notifications.flush();
-      purge();
-      purgeTimer = setInterval(purge, DAY_MS);
-      purgeTimer.unref();
-    },
-    close: async () => {
-      if (purgeTimer) clearInterval(purgeTimer);
-      await runner.idle();
-      await notifications.stop();
-      db.close();
-    },
-  };
-}
-
-/** A channel as the rest of the process sees it. */
-export interface ActiveChannel {
-  readonly outbound: Outbound;
-  readonly notifier: Notifier;
-  readonly routers: readonly Router[];
-  status(): ChannelStatus;
-  /** The QR code to scan (whatsapp-web, while unlinked). */
-  qr(): string | undefined;
-  stop(): Promise<void>;
-}
-
 /** Options tests use to start Puente with fakes where the real thing is outside this machine. */
-export interface StartOptions {
+export interface StartOptions extends Pick<CoreOptions, 'store' | 'understander' | 'owner' | 'sender' | 'sweepMs'> {
   /** whatsapp-web: build this client instead of the real one (and these timings). */
   readonly whatsapp?: { readonly createClient?: () => WaClient; readonly timing?: Partial<WhatsAppWebTiming> };
   readonly clock?: Clock;
@@ -135,12 +36,12 @@ export interface StartOptions {
 export interface Running {
   readonly http: RunningHttp;
   readonly core: Core;
-  readonly channel: ActiveChannel;
+  readonly channel: Channel;
   stop(): Promise<void>;
 }
 
-/** The `none` transport: HTTP only; replies stay in the outbox. */
-function noChannel(config: Config, log: Logger, detail?: string): ActiveChannel {
+/** The `none` transport (and any channel that could not start): HTTP only; replies wait in the outbox. */
+function noChannel(config: Config, log: Logger, detail?: string): Channel {
   return {
     outbound: { send: async (chat) => { throw new Error(`no channel connected to send to ${maskChat(chat)}`); } },
     notifier: logNotifier(log),
@@ -159,80 +60,87 @@ function printQr(qr: string): void {
   );
 }
 
-function whatsappWebChannel(config: Config, log: Logger, core: Core, options: StartOptions): ActiveChannel {
+/** The whatsapp-web channel holds this lease: one linked phone is one browser session, on one server. */
+const WHATSAPP_WEB_LEASE = 'whatsapp-web';
+const LEASE_TTL_MS = 60_000;
+
+async function whatsappWebChannel(config: Config, log: Logger, core: Core, options: StartOptions, clock: Clock): Promise<Channel> {
+  if (!(await core.store.acquireLease(WHATSAPP_WEB_LEASE, core.owner, clock.now(), LEASE_TTL_MS))) {
+    const detail = 'another Puente server already runs the WhatsApp Web channel on this database (one linked phone is one browser session); use TRANSPORT=cloud-api to run several servers';
+    log.error(`WhatsApp Web not started: ${detail}. The HTTP server stays up.`);
+    return noChannel(config, log, detail);
+  }
+  const renew = setInterval(() => {
+    void core.store.acquireLease(WHATSAPP_WEB_LEASE, core.owner, clock.now(), LEASE_TTL_MS).catch((err) => log.warn({ err }, 'could not renew the WhatsApp Web lease'));
+  }, LEASE_TTL_MS / 3);
+  renew.unref();
+  const release = async () => {
+    clearInterval(renew);
+    await core.store.releaseLease(WHATSAPP_WEB_LEASE, core.owner).catch(() => undefined);
+  };
   let createClient = options.whatsapp?.createClient;
   if (!createClient) {
     const chrome = findChromium(config.chromePath);
     if (!chrome) {
+      await release();
       const where = config.chromePath ? `CHROME_PATH=${config.chromePath} does not exist` : 'no Chromium found and CHROME_PATH is not set';
       log.error(`WhatsApp Web needs Chromium: ${where}. Install it (Debian/Ubuntu: apt-get install chromium) or set CHROME_PATH; the HTTP server stays up.`);
       return noChannel(config, log, `Chromium not found (${where})`);
     }
     createClient = () => createRealClient({ dataDir: config.dataDir, chromePath: chrome });
   }
-  const channel = new WhatsAppWebChannel({ createClient, runner: core.runner, log, timing: options.whatsapp?.timing, onQr: printQr });
+  const runner = { handle: core.runner.handle.bind(core.runner), staffMessage: core.runner.staffMessage.bind(core.runner), flushOutbox: () => core.sender.flush() };
+  const channel = new WhatsAppWebChannel({ createClient, runner, log, timing: options.whatsapp?.timing, onQr: printQr });
   channel.start();
-  return { outbound: channel.outbound, notifier: channel.notifier, routers: [], status: () => channel.status(), qr: () => channel.qr(), stop: () => channel.stop() };
-}
-
-function cloudApiChannelFor(config: Config, log: Logger, core: Core): ActiveChannel {
-  const c = config.cloudApi;
-  const channel = createCloudApiChannel({
-    settings: { token: c.token!, phoneNumberId: c.phoneNumberId!, appSecret: c.appSecret!, verifyToken: c.verifyToken!, baseUrl: c.baseUrl },
-    onMessage: (m) => core.runner.handle(m),
-    onStatus: (st) => log.debug({ messageId: st.messageId, status: st.status, chat: maskChat(st.recipient), errorCode: st.errorCode }, 'delivery status'),
-    log,
-  });
-  // Replies the Graph API refused for a while stay in the outbox: try them again every minute.
-  const retry = setInterval(() => void core.runner.flushOutbox(), 60_000);
-  retry.unref();
   return {
-    outbound: channel.outbound, notifier: channel.notifier, routers: [channel.router], status: () => channel.status(), qr: () => undefined,
+    outbound: channel.outbound, notifier: channel.notifier, routers: [], status: () => channel.status(), qr: () => channel.qr(),
     stop: async () => {
-      clearInterval(retry);
-      await channel.idle();
+      await channel.stop();
+      await release();
     },
   };
 }
 
+function cloudApiChannelFor(config: Config, log: Logger, core: Core): Channel {
+  const c = config.cloudApi;
+  const channel = createCloudApiChannel({
+    settings: { token: c.token!, phoneNumberId: c.phoneNumberId!, appSecret: c.appSecret!, verifyToken: c.verifyToken!, baseUrl: c.baseUrl },
+    accept: (messages) => core.runner.accept(messages.map((message) => ({ kind: 'message', message }))),
+    process: (chats) => Promise.all(chats.map((chat) => core.runner.drain(chat))),
+    onStatus: (st) => log.debug({ message: messageRef(st.messageId), status: st.status, chat: maskChat(st.recipient), errorCode: st.errorCode }, 'delivery status'),
+    log,
+  });
+  return { outbound: channel.outbound, notifier: channel.notifier, routers: [channel.router], status: () => channel.status(), qr: () => undefined, stop: () => channel.idle() };
+}
+
 /**
  * Starts the HTTP server and the configured channel (TRANSPORT). A channel that cannot start (no Chromium, WhatsApp
- * unreachable) never takes the process down: the HTTP server stays up and `/readyz` reports the channel down.
+ * unreachable, another server holding WhatsApp Web) never takes the process down: the HTTP server stays up and
+ * `/readyz` reports the channel down.
  */
 export async function startPuente(config: Config, log: Logger, options: StartOptions = {}): Promise<Running> {
   if (config.transport === 'cloud-api') {
     const problems = cloudApiProblems(config.cloudApi);
     if (problems.length > 0) throw new ConfigError(problems);
   }
+  const clock = options.clock ?? systemClock;
   // The core and the channel need each other: the core sends through the channel, the channel hands messages to the core.
-  const none = noChannel(config, log);
-  let active: ActiveChannel = none;
+  let active: Channel = noChannel(config, log);
   const outbound: Outbound = { send: (chat, text) => active.outbound.send(chat, text) };
   const notifier: Notifier = { notify: (to, text) => active.notifier.notify(to, text) };
-  const core = createCore(config, log, outbound, notifier, options.clock);
+  const core = await createCore({ config, log, outbound, notifier, clock, ...options });
   if (config.staffNumbers.length === 0) log.warn('STAFF_WHATSAPP_NUMBERS is empty: staff will see new handoffs only in the dashboard');
-  const channel: ActiveChannel =
-    config.transport === 'whatsapp-web' ? whatsappWebChannel(config, log, core, options)
+  const channel: Channel =
+    config.transport === 'whatsapp-web' ? await whatsappWebChannel(config, log, core, options, clock)
       : config.transport === 'cloud-api' ? cloudApiChannelFor(config, log, core)
-        : none;
+        : active;
   active = channel;
-  core.startJobs();
+  await core.start();
   const admin = createAdmin({
-    config, store: core.store, runner: core.runner, library: ExplainerLibrary.load(config.responsesDir), clock: options.clock ?? systemClock, log,
-    channel: () => channel.status(), qr: () => channel.qr(),
+    config, store: core.store, sender: core.sender, applier: core.applier,
+    library: ExplainerLibrary.load(config.responsesDir), clock, log, channel: () => channel.status(), qr: () => channel.qr(),
   });
-  const app = createHttpApp({
-    log,
-    databaseOk: () => {
-      try {
-        return core.db.prepare('SELECT 1 AS ok').get() !== undefined;
-      } catch {
-        return false;
-      }
-    },
-    channel: () => channel.status(),
-    routers: [...channel.routers, ...admin.routers],
-  });
+  const app = createHttpApp({ log, databaseOk: () => core.store.ping(), backend: core.store.backend, channel: () => channel.status(), routers: [...channel.routers, ...admin.routers] });
   let http: RunningHttp;
   try {
     http = await startHttp(app, config.port, config.host);

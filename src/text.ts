@@ -5,3 +5,8 @@ export function oneLine(text: string, max: number): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/** One line for staff: the first 140 characters, whitespace collapsed. */
+export function summarise(text: string): string {
+  return oneLine(text, 140);
+}

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config';
 import { createLogger } from '../log';
-import { createCore, logNotifier } from '../main';
+import { createCore } from '../core';
+import { logNotifier } from '../main';
 import { loadCorpus, type Example } from '../nlu/corpus';
 import { stratifiedFolds } from '../nlu/folds';
 import { DEFAULT_DECISION, Nlu, trainModel } from '../nlu/nlu';
@@ -85,7 +86,7 @@ async function benchTurns(config: Config, texts: readonly string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'puente-bench-'));
   try {
     const log = createLogger({ level: 'silent', destination: process.stderr, pretty: false });
-    const core = createCore({ ...config, dataDir: dir }, log, { send: async () => undefined }, logNotifier(log));
+    const core = await createCore({ config: { ...config, dataDir: dir, databaseUrl: undefined }, log, outbound: { send: async () => undefined }, notifier: logNotifier(log) });
     const count = 20_000;
     const samples: number[] = [];
     const started = process.hrtime.bigint();

@@ -4,12 +4,14 @@
  * natural answers, re-asks politely on anything else, and `cancel` leaves (handled by the engine's commands).
  */
 import { parseMode, parseName, parseSlotAnswer, parseYesNo } from '../booking/answers';
-import { allFreeSlots, availableSlots, type Slot } from '../booking/slots';
+import { isOpen } from '../booking/office-hours';
+import { allFreeSlots, availableSlots, formatInterval, type Slot } from '../booking/slots';
 import type { Understanding } from '../nlu/nlu';
 import type { IntentId, Lang } from '../nlu/types';
 import { parseCommand } from './commands';
 import type { Composer } from './compose';
-import type { Draft, EngineSettings } from './engine';
+import type { Draft, EngineSettings } from './draft';
+import { wantsAnotherTime } from './signals';
 import { STRINGS, type BookingSummary } from './strings';
 import type { Form, HandoffKind, Interval, UpcomingConsultation } from './types';
 
@@ -19,15 +21,15 @@ type BookingForm = Extract<Form, { kind: 'booking' }>;
 export interface FlowHost {
   say(d: Draft, text: string): void;
   whenStaff(kind: HandoffKind, lang: Lang, now: Date): string;
-  /** When the office is closed now, the sentence saying from when staff answer; otherwise empty. */
-  closedNotice(lang: Lang, now: Date): string;
-  formatInterval(slot: Interval, lang: Lang): string;
 }
 
 /** How many slots to offer at once. */
 const OFFER = 4;
-/** Questions about the booking itself, answered without leaving the form. */
+/** Questions about the booking itself, answered at any step without leaving the form. */
 const ASIDES = new Set<IntentId>(['fees', 'contact']);
+/** Other questions are answered as an aside only when the classifier is this sure (the form is asked again after). */
+const ASIDE_CONFIDENCE = 0.75;
+const NOT_ASIDES = new Set<IntentId>(['none', 'greeting', 'thanks', 'goodbye', 'menu', 'consultation_book', 'human', 'urgent_detention']);
 
 const toSlot = (i: Interval): Slot => ({ start: new Date(i.start), end: new Date(i.end) });
 const toInterval = (s: Slot): Interval => ({ start: s.start.toISOString(), end: s.end.toISOString() });
@@ -40,6 +42,15 @@ export class BookingFlow {
     private readonly settings: EngineSettings,
     private readonly host: FlowHost,
   ) {}
+
+  /** When the office is closed now, the sentence saying from when staff answer; otherwise empty. */
+  private closedNotice(lang: Lang, now: Date): string {
+    return isOpen(this.settings.hours, this.settings.timezone, now) ? '' : this.host.whenStaff('consultation', lang, now);
+  }
+
+  private formatInterval(slot: Interval, lang: Lang): string {
+    return formatInterval(slot, this.settings.timezone, lang);
+  }
 
   /** Starts a new booking: what a consultation is, then the first question. */
   start(d: Draft): void {
@@ -123,7 +134,7 @@ export class BookingFlow {
 
   private confirmAnswer(d: Draft, form: BookingForm, text: string, u: Understanding | undefined): void {
     const s = STRINGS[d.state.lang];
-    const yes = parseYesNo(text);
+    const yes = wantsAnotherTime(text) ? 'no' : parseYesNo(text);
     if (yes === undefined) return this.reask(d, form, u);
     if (yes === 'no') {
       this.host.say(d, s.notBooked);
@@ -137,14 +148,14 @@ export class BookingFlow {
     }
     const lang = d.state.lang;
     d.state = { ...d.state, form: undefined, choices: [], remindedAt: undefined };
-    const when = slot ? this.host.formatInterval(slot, lang) : undefined;
+    const when = slot ? this.formatInterval(slot, lang) : undefined;
     if (form.moving !== undefined) {
       d.effects.push({ type: 'consultation.moved', id: form.moving, lang, slot, preference: slot ? undefined : form.preference });
-      return this.host.say(d, `${s.moved(when ?? form.preference ?? '')}\n${this.host.closedNotice(lang, d.now)}`);
+      return this.host.say(d, `${s.moved(when ?? form.preference ?? '')}\n${this.closedNotice(lang, d.now)}`);
     }
     d.effects.push({ type: 'consultation.requested', mode: form.mode!, name: form.name!, topic: form.topic!, lang, slot, preference: slot ? undefined : form.preference });
     const fee = s.feeLine(this.settings.fee, this.settings.consultationMinutes);
-    this.host.say(d, s.booked(this.summary(form, lang), fee, this.host.closedNotice(lang, d.now)));
+    this.host.say(d, s.booked(this.summary(form, lang), fee, this.closedNotice(lang, d.now)));
   }
 
   private confirm(d: Draft, form: BookingForm): void {
@@ -152,7 +163,7 @@ export class BookingFlow {
     const next: BookingForm = { ...form, step: 'confirm', retries: 0 };
     this.set(d, next);
     if (form.moving !== undefined) {
-      const when = form.slot ? this.host.formatInterval(form.slot, d.state.lang) : (form.preference ?? '');
+      const when = form.slot ? this.formatInterval(form.slot, d.state.lang) : (form.preference ?? '');
       return this.host.say(d, s.confirmMove(when));
     }
     this.host.say(d, s.confirm(this.summary(next, d.state.lang)));
@@ -162,7 +173,7 @@ export class BookingFlow {
     return {
       mode: form.mode ?? 'phone',
       name: form.name ?? '',
-      when: form.slot ? this.host.formatInterval(form.slot, lang) : undefined,
+      when: form.slot ? this.formatInterval(form.slot, lang) : undefined,
       preference: form.preference,
       topic: form.topic ?? '',
       minutes: this.settings.consultationMinutes,
@@ -188,7 +199,7 @@ export class BookingFlow {
     const lang = d.state.lang;
     const offered = slots.map(toInterval);
     this.set(d, { ...form, step: 'slot', offered });
-    const lines = offered.map((slot, i) => `*${i + 1}* ${this.host.formatInterval(slot, lang)}`);
+    const lines = offered.map((slot, i) => `*${i + 1}* ${this.formatInterval(slot, lang)}`);
     lines.push(`*${offered.length + 1}* ${STRINGS[lang].slotOther}`);
     this.host.say(d, `${intro}\n${lines.join('\n')}`);
   }
@@ -224,11 +235,12 @@ export class BookingFlow {
     this.set(d, { ...form, retries: form.retries + 1 });
     // From the third try on, offer a person as well as the way out.
     const hint = form.retries >= 2 ? s.reaskPerson : s.reaskHint;
-    if (u && ASIDES.has(u.intent) && form.step !== 'topic' && form.step !== 'preference') {
-      this.host.say(d, this.composer.explainer(u.intent, lang));
+    const aside = u && (ASIDES.has(u.intent) || (!NOT_ASIDES.has(u.intent) && u.confidence >= ASIDE_CONFIDENCE && u.wordCount >= 3));
+    if (aside && form.step !== 'topic' && form.step !== 'preference') {
+      this.host.say(d, this.composer.reminder(u.intent, lang));
     }
     if (form.step === 'slot') {
-      const lines = (form.offered ?? []).map((slot, i) => `*${i + 1}* ${this.host.formatInterval(slot, lang)}`);
+      const lines = (form.offered ?? []).map((slot, i) => `*${i + 1}* ${this.formatInterval(slot, lang)}`);
       lines.push(`*${(form.offered ?? []).length + 1}* ${s.slotOther}`);
       return this.host.say(d, `${s.pickFromList((form.offered ?? []).length + 1)}\n${lines.join('\n')}\n${hint}`);
     }
@@ -247,7 +259,7 @@ export class BookingFlow {
       case 'topic':
         return again ? s.askTopicAgain : s.askTopic;
       case 'confirm':
-        return form.moving !== undefined ? s.confirmMove(form.slot ? this.host.formatInterval(form.slot, lang) : (form.preference ?? '')) : s.yesNo;
+        return form.moving !== undefined ? s.confirmMove(form.slot ? this.formatInterval(form.slot, lang) : (form.preference ?? '')) : s.yesNo;
       case 'slot':
         return s.slotsIntro(this.settings.consultationMinutes, zoneName(this.settings.timezone, lang));
     }

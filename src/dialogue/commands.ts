@@ -17,7 +17,8 @@ export type Command =
   | { readonly type: 'urgent' }
   | { readonly type: 'staff-resume' };
 
-const WORDS: Readonly<Record<string, Command>> = {
+/** Command words; a Map, so no client text can reach an inherited property ("constructor", "toString"). */
+const WORDS: ReadonlyMap<string, Command> = new Map(Object.entries({
   menu: { type: 'menu' }, menus: { type: 'menu' }, '0': { type: 'menu' },
   agent: { type: 'human' }, human: { type: 'human' }, persona: { type: 'human' }, agente: { type: 'human' },
   english: { type: 'language', lang: 'en' }, ingles: { type: 'language', lang: 'en' },
@@ -28,7 +29,7 @@ const WORDS: Readonly<Record<string, Command>> = {
   delete: { type: 'delete' }, borrar: { type: 'delete' },
   urgent: { type: 'urgent' }, urgente: { type: 'urgent' }, emergency: { type: 'urgent' }, emergencia: { type: 'urgent' },
   '#bot': { type: 'staff-resume' },
-};
+} satisfies Record<string, Command>));
 
 const NUMBER = /^(?:#|no\.?|num(?:ero)?\.?|n[°º]|opcion|option|la|el|number)?\s*(\d{1,2})\s*[.)]?$/;
 
@@ -39,9 +40,9 @@ const NUMBER = /^(?:#|no\.?|num(?:ero)?\.?|n[°º]|opcion|option|la|el|number)?\
  */
 export function parseCommand(text: string): Command | undefined {
   const folded = foldAccents(text).trim();
-  if (folded === '#bot') return WORDS['#bot'];
+  if (folded === '#bot') return WORDS.get('#bot');
   const bare = folded.replace(/[^\p{L}\p{N}#°º. ]/gu, '').replace(/[.\s]+$/, '').trim();
-  const word = WORDS[bare];
+  const word = WORDS.get(bare);
   if (word) return word;
   const number = NUMBER.exec(bare);
   if (number) {

@@ -1,7 +1,8 @@
 /**
  * Composing replies: explainers with their placeholders filled, numbered lists, the footer and the notice.
  */
-import { render, type ExplainerLibrary, type Placeholders } from '../content/explainers';
+import { render, type Explainer, type ExplainerLibrary, type Placeholders } from '../content/explainers';
+import { normalise } from '../nlu/normalise';
 import type { IntentId, Lang } from '../nlu/types';
 import { STRINGS } from './strings';
 import type { Choice } from './types';
@@ -13,19 +14,67 @@ export const MENU_INTENTS: readonly IntentId[] = [
   'fees', 'contact', 'consultation_book', 'human',
 ];
 
+/** Looks up what a county's 287(g) status is, for "is Nassau County in 287(g)?" (undefined: no county named). */
+export type CountyLookup = (text: string, lang: Lang) => string | undefined;
+
 /** Turns content and phrasebook into reply texts for one firm. */
 export class Composer {
   constructor(
     private readonly library: ExplainerLibrary,
     private readonly placeholders: Placeholders,
     private readonly retentionDays: number,
+    private readonly counties?: CountyLookup,
   ) {}
 
-  /** The explainer for `intent` in `lang`, placeholders filled; falls back to the other language, then to the menu prompt. */
+  private find(intent: IntentId, lang: Lang): Explainer | undefined {
+    return this.library.get(intent, lang) ?? this.library.get(intent, lang === 'en' ? 'es' : 'en');
+  }
+
+  /** The explainer's main text for `intent` in `lang`, placeholders filled; falls back to the other language, then to the menu prompt. */
   explainer(intent: IntentId, lang: Lang): string {
-    const explainer = this.library.get(intent, lang) ?? this.library.get(intent, lang === 'en' ? 'es' : 'en');
+    const explainer = this.find(intent, lang);
     if (!explainer) return STRINGS[lang].notUnderstood;
     return render(explainer.body, this.placeholders) || STRINGS[lang].notUnderstood;
+  }
+
+  /** The follow-up sections of a topic (id and title), in order; [] when it has none. */
+  sections(intent: IntentId, lang: Lang): { id: string; title: string }[] {
+    return (this.find(intent, lang)?.sections ?? []).map((s) => ({ id: s.id, title: s.title }));
+  }
+
+  /** A section's text, placeholders filled; undefined when the topic has no such section. */
+  section(intent: IntentId, id: string, lang: Lang): string | undefined {
+    const section = this.find(intent, lang)?.sections.find((s) => s.id === id);
+    return section ? render(section.body, this.placeholders) || undefined : undefined;
+  }
+
+  /** The section a question names by its keywords ("bond", "fianza"), if exactly one matches best. */
+  matchSection(intent: IntentId, text: string, lang: Lang): string | undefined {
+    const words = ` ${normalise(text).tokens.join(' ')} `;
+    let best: { id: string; score: number } | undefined;
+    for (const section of this.find(intent, lang)?.sections ?? []) {
+      const score = section.keywords.filter((k) => words.includes(` ${normalise(k).tokens.join(' ')} `)).length;
+      if (score > 0 && (!best || score > best.score)) best = { id: section.id, score };
+    }
+    return best?.id;
+  }
+
+  /** The short reminder of a topic asked again: its `reminder`, else its first paragraph. */
+  reminder(intent: IntentId, lang: Lang): string {
+    const explainer = this.find(intent, lang);
+    if (!explainer) return STRINGS[lang].notUnderstood;
+    const text = explainer.reminder ?? explainer.body.split(/\n\s*\n/)[0];
+    return render(text, this.placeholders) || this.explainer(intent, lang);
+  }
+
+  /** The 287(g) status of the county the text names, if it names one. */
+  county(text: string, lang: Lang): string | undefined {
+    return this.counties?.(text, lang);
+  }
+
+  /** "You can also email your question to …" when the firm configured an email; '' otherwise. */
+  emailLine(lang: Lang): string {
+    return render(STRINGS[lang].emailLine, this.placeholders);
   }
 
   /** The label of a list entry. */
@@ -34,6 +83,12 @@ export class Composer {
     switch (choice.kind) {
       case 'advice':
         return s.sendToTeam;
+      case 'emergency':
+        return s.emergencyYes;
+      case 'news':
+        return s.askForNews;
+      case 'section':
+        return this.find(choice.intent, lang)?.sections.find((x) => x.id === choice.section)?.title ?? this.library.title(choice.intent, lang);
       case 'keep':
         return s.keepIt;
       case 'move':

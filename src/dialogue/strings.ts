@@ -3,6 +3,8 @@
  * WhatsApp formatting: *bold*, _italic_. Keep lines short: most clients read on a phone.
  */
 import type { Lang } from '../nlu/types';
+import type { UrgentQuestion } from './signals';
+import type { CaseDetails, CaseField, HandoffKind, MessageType } from './types';
 
 /** Values some strings need. */
 export interface NoticeValues {
@@ -32,8 +34,14 @@ export interface Phrasebook {
   secondMiss: string;
   talkToPerson: string;
   sendToTeam: string;
-  adviceSent: string;
-  adviceNothing: string;
+  adviceSent(question: string, fromEarlier: boolean): string;
+  adviceAsk: string;
+  adviceAskAgain: string;
+  adviceAskPerson: string;
+  adviceLeft: string;
+  adviceAdded: string;
+  /** Uses {{firm.email}}: dropped when the firm has no email configured. */
+  emailLine: string;
   pleaseType: string;
   empty: string;
   emojiOnly: string;
@@ -41,8 +49,38 @@ export interface Phrasebook {
   longMessage: string;
   languageSet: string;
   cancelled: string;
-  urgentDetailsThanks: string;
-  urgentMoreDetails: string;
+  // Emergencies
+  urgentAgain: string;
+  urgentFind: string;
+  urgentCaptured(list: string): string;
+  urgentMissing(fields: readonly CaseField[]): string;
+  urgentComplete: string;
+  /** Short acknowledgements, used in turn so the same line is never sent twice in a row. */
+  urgentAcks: readonly string[];
+  seeAbove: string;
+  urgentThanks: string;
+  urgentAnswer(question: UrgentQuestion, fee: string | undefined): string;
+  caseDetails(details: CaseDetails): string;
+  mediaReceived(type: MessageType): string;
+  mediaAgain: string;
+  clarifyEmergency: string;
+  emergencyYes: string;
+  // Returning clients
+  askForNews: string;
+  welcomeBack(kind: HandoffKind, name: string | undefined): string;
+  newsAsked: string;
+  // Flood limit
+  floodNotice: string;
+  caughtUp(count: number): string;
+  youAskedAbout: string;
+  sendUnclearToTeam: string;
+  // Conversation
+  askQuestion: string;
+  ackPrompt: string;
+  otherCountry: string;
+  timingDepends: string;
+  whatNext: string;
+  personWillAlsoReply: string;
   stopped: string;
   started: string;
   pickFromList(max: number): string;
@@ -96,7 +134,23 @@ export interface Phrasebook {
   erased: string;
   eraseKept: string;
   yesNo: string;
+  yesNoOrOtherDay: string;
 }
+
+const FOOTER_EN = '_General information, not legal advice._';
+const FOOTER_ES = '_Información general, no asesoría legal._';
+
+function birthDate(value: string, lang: Lang): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : 'es-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(`${value}T00:00:00Z`));
+}
+
+const FIELD_EN: Readonly<Record<CaseField, string>> = {
+  name: 'full name', birthDate: 'date of birth', country: 'country of birth', place: 'where it happened', when: 'when it happened', aNumber: 'A-number (if you have it)',
+};
+const FIELD_ES: Readonly<Record<CaseField, string>> = {
+  name: 'nombre completo', birthDate: 'fecha de nacimiento', country: 'país de nacimiento', place: 'dónde pasó', when: 'cuándo pasó', aNumber: 'número A (si lo tiene)',
+};
 
 const en: Phrasebook = {
   notice: ({ retentionDays }) =>
@@ -113,10 +167,20 @@ const en: Phrasebook = {
   notUnderstood: "Sorry, I didn't understand that. Could you write your question in a few words? You can also choose a topic:",
   secondMiss: "Sorry, I still don't understand. A person on our team can help:",
   talkToPerson: 'Talk to a person',
-  sendToTeam: 'Send my question to the team (free general advice)',
-  adviceSent:
-    'Thank you. Your question was sent to our team. A member of the team will answer here in this chat, during office hours. If anything is urgent (someone detained), write *urgent*.',
-  adviceNothing: 'Please write your question in one or two sentences and I will send it to the team.',
+  sendToTeam: 'Send my question to the team (free general guidance)',
+  adviceSent: (question, fromEarlier) =>
+    [
+      `✅ I sent your question to our team: _"${question}"_`,
+      'A member of the team will answer here in this chat (free general guidance, not legal advice).',
+      fromEarlier ? 'If that is not your question, write it here and I will add it.' : '',
+    ].filter(Boolean).join('\n'),
+  adviceAsk:
+    'Of course. Our team answers general questions for free. Please write your question in one or two sentences (for example: _my work permit renewal has been pending for 8 months_) and I will send it to them.',
+  adviceAskAgain: 'Please write your question in a sentence or two, so the team can answer it.',
+  adviceAskPerson: 'I still need your question in a sentence or two. You can also write *agent* to talk to a person, or *cancel*.',
+  adviceLeft: 'OK, nothing was sent. Write your question any time, or *menu* to see the topics.',
+  adviceAdded: '✅ I added this to your question for the team.',
+  emailLine: 'You can also email your question to {{firm.email}}.',
   pleaseType: "I can't listen to voice notes or open files here. 🙏 Please *type* your question in a few words (English or Spanish).",
   empty: 'I did not receive any text. Please type your question in a few words, or write *menu* to see the topics.',
   emojiOnly: '😊 Please write your question in words (English or Spanish), or write *menu* to see the topics.',
@@ -125,10 +189,67 @@ const en: Phrasebook = {
   longMessage: '_Your message was long, so I read the beginning. A person on our team can read all of it if you write *agent*._',
   languageSet: "OK, I'll answer in English. Write your question, or *menu* to see the topics.",
   cancelled: 'OK, cancelled. Write your question, or *menu* to see the topics.',
-  urgentDetailsThanks:
-    'Thank you. Our team has received these details and will contact you as soon as possible. Send any other details here (name, date and country of birth, where and when, A-number). Write *menu* to see other topics.',
-  urgentMoreDetails: 'Received ✅. Our team has it. Send anything else you know here.',
-  stopped: 'You will not receive more messages from me. Write *start* at any time to talk again.',
+  urgentAgain: '🚨 We alerted our team again.',
+  urgentFind: [
+    '*To find a detained person:* ICE Online Detainee Locator https://locator.ice.gov/odls/ (A-number and country of birth, or the exact name, country and date of birth).',
+    '*Please send us:* the full name, date and country of birth, where and when it happened, and the A-number if you have it.',
+  ].join('\n'),
+  urgentCaptured: (list) => `✅ Added to the case: ${list}.`,
+  urgentMissing: (fields) => `If you know them, please also send: ${fields.map((f) => `*${FIELD_EN[f]}*`).join(', ')}.`,
+  urgentComplete: 'Thank you. The team has what we asked for and will contact you as soon as possible.',
+  urgentAcks: ['Received ✅ It is on the case for our team.', 'Got it. Our team can read everything you send here.', 'Thank you, it is saved on the case.'],
+  seeAbove: '(See my answer above.)',
+  urgentThanks: 'You are welcome. Our team has the case and will contact you as soon as possible. You can keep sending details here.',
+  urgentAnswer: (question, fee) => {
+    const answers: Record<UrgentQuestion, string> = {
+      deport:
+        'Whether someone can be deported quickly depends on their history. A person with an earlier deportation order, or who arrived recently, may be removed fast; many others have the right to see an immigration judge first. They should not sign anything they do not understand (for example a voluntary departure form) before speaking with a lawyer. Our team will look at this case.',
+      bond:
+        'Release on bond: since 2025, immigration judges refuse bond hearings to many people who entered without inspection, and a habeas petition in federal court is often the way to ask for one. The rules are changing fast; our team will look at this case.',
+      cost: `Sending us the details here is free. What a lawyer charges depends on the case; our team will explain it before anything is hired.${fee ? ` A consultation has a flat fee of ${fee}.` : ''}`,
+      next:
+        'Our team has the case and will contact you as soon as possible. Meanwhile: look for the person in the ICE locator (https://locator.ice.gov/odls/), keep their documents together, and do not sign anything for them. Send here anything new you learn.',
+      where:
+        'Look for them in the ICE Online Detainee Locator: https://locator.ice.gov/odls/ with the A-number and country of birth, or the exact name, country and date of birth. It can take time before someone appears, and it shows no one under 18.',
+      visit:
+        'Once you know where the person is held, that facility’s page on ice.gov explains visits and phone calls. Our team can help with the next steps.',
+    };
+    return `${answers[question]}\n${FOOTER_EN}`;
+  },
+  caseDetails: (d) =>
+    [
+      d.name && `name ${d.name}`,
+      d.birthDate && `born ${birthDate(d.birthDate, 'en')}`,
+      d.country && `from ${d.country}`,
+      d.place && `place: ${d.place}`,
+      d.when && `when: ${d.when}`,
+      d.aNumber && `A-number ${d.aNumber}`,
+    ].filter(Boolean).join(', ') || 'your message',
+  mediaReceived: (type) =>
+    type === 'voice'
+      ? '🎤 Voice note received. It is saved on the case so our team can listen to it. If you can, also *write* the key details here: name, date and country of birth, where and when.'
+      : type === 'image'
+        ? '📷 Photo received. It is saved on the case for our team.'
+        : '📄 Received. It is saved on the case for our team.',
+  mediaAgain: 'Received ✅ Saved on the case.',
+  clarifyEmergency: 'Is someone being detained, or are ICE or police there *right now*? Reply with a number:',
+  emergencyYes: 'Yes, it is an emergency now',
+  askForNews: 'Ask the team for news of my case',
+  welcomeBack: (_kind, name) => `Welcome back 👋 We have your earlier case${name ? ` (${name})` : ''} on file. What would you like to do?`,
+  newsAsked: 'I asked our team for news about your case. A person will reply here.',
+  floodNotice:
+    'You are sending many messages quickly, so I will answer them together in about a minute. Nothing is lost: everything you send is saved. If someone is being detained right now, write *urgent*.',
+  caughtUp: (count) => (count > 1 ? `Thank you for waiting. I read your ${count} messages.` : 'Thank you for waiting.'),
+  youAskedAbout: 'You asked about these topics. Reply with a number:',
+  sendUnclearToTeam: 'I could not place some of your messages. I can send them to our team:',
+  askQuestion: 'OK. What would you like to know? Write your question in a few words, or *menu* to see the topics.',
+  ackPrompt: '👍 What would you like to know? Write your question in a few words, or *menu* to see the topics.',
+  otherCountry:
+    'I can only help with immigration to the *United States*: the firm works in New York and New Jersey. For another country, please check that country’s official government website or its embassy.',
+  timingDepends: 'How long it takes depends on each case. In a consultation, an attorney can look at yours.',
+  whatNext: 'The next step depends on your situation. Choose one below, or book a consultation to go over it with an attorney.',
+  personWillAlsoReply: '_A person from our team will also reply here._',
+  stopped: 'You will not receive more messages from me. Write *start* at any time to talk again. If someone is being detained, write *urgent* and I will answer at once.',
   started: "Welcome back. Write your question, or *menu* to see the topics.",
   pickFromList: (max) => `Please reply with a number from 1 to ${max}, or *0* for the menu.`,
   apology: 'Sorry, something went wrong on our side. Please write your message again in a moment, or write *agent* to ask for a person.',
@@ -190,12 +311,13 @@ const en: Phrasebook = {
   erased: '🗑️ Done. Your messages and personal data were deleted. If you write again, we will start from zero.',
   eraseKept: 'OK, nothing was deleted.',
   yesNo: 'Please reply *yes* or *no*.',
+  yesNoOrOtherDay: 'Please reply *yes* to cancel it, *no* to keep it, or *another day* to change the time.',
 };
 
 const es: Phrasebook = {
   notice: ({ retentionDays }) =>
     [
-      'ℹ️ *Antes de seguir:* le doy información general, no asesoría legal, y escribir aquí no lo hace cliente de la firma (no existe relación abogado–cliente).',
+      'ℹ️ *Antes de seguir:* le doy información general, no asesoría legal, y escribir aquí no lo hace cliente de la oficina (no existe relación abogado–cliente).',
       `Guardamos esta conversación solo para responderle y pasarla a nuestro equipo, y la borramos después de ${retentionDays} días.`,
       'Escriba *borrar* en cualquier momento para eliminar sus datos, o *baja* para no recibir más mensajes.',
     ].join('\n'),
@@ -208,9 +330,19 @@ const es: Phrasebook = {
   secondMiss: 'Perdón, todavía no le entiendo. Una persona de nuestro equipo le puede ayudar:',
   talkToPerson: 'Hablar con una persona',
   sendToTeam: 'Enviar mi pregunta al equipo (orientación general gratuita)',
-  adviceSent:
-    'Gracias. Su pregunta fue enviada a nuestro equipo. Una persona del equipo le responderá aquí en este chat, en horario de oficina. Si es urgente (alguien detenido), escriba *urgente*.',
-  adviceNothing: 'Por favor escriba su pregunta en una o dos oraciones y se la envío al equipo.',
+  adviceSent: (question, fromEarlier) =>
+    [
+      `✅ Envié su pregunta a nuestro equipo: _"${question}"_`,
+      'Una persona del equipo le responderá aquí en este chat (orientación general gratuita, no asesoría legal).',
+      fromEarlier ? 'Si esa no es su pregunta, escríbala aquí y la agrego.' : '',
+    ].filter(Boolean).join('\n'),
+  adviceAsk:
+    'Con gusto. Nuestro equipo responde preguntas generales sin costo. Escriba su pregunta en una o dos oraciones (por ejemplo: _la renovación de mi permiso de trabajo lleva 8 meses en trámite_) y se la envío.',
+  adviceAskAgain: 'Por favor escriba su pregunta en una o dos oraciones, para que el equipo pueda responderla.',
+  adviceAskPerson: 'Todavía necesito su pregunta en una o dos oraciones. También puede escribir *agente* para hablar con una persona, o *cancelar*.',
+  adviceLeft: 'Listo, no se envió nada. Escriba su pregunta cuando quiera, o *menu* para ver los temas.',
+  adviceAdded: '✅ Agregué esto a su pregunta para el equipo.',
+  emailLine: 'También puede enviar su pregunta por correo a {{firm.email}}.',
   pleaseType: 'Aquí no puedo escuchar notas de voz ni abrir archivos. 🙏 Por favor *escriba* su pregunta en pocas palabras (en español o inglés).',
   empty: 'No recibí ningún texto. Por favor escriba su pregunta en pocas palabras, o escriba *menu* para ver los temas.',
   emojiOnly: '😊 Por favor escriba su pregunta con palabras (en español o inglés), o escriba *menu* para ver los temas.',
@@ -219,10 +351,67 @@ const es: Phrasebook = {
   longMessage: '_Su mensaje era largo, así que leí el comienzo. Una persona del equipo puede leerlo completo si escribe *agente*._',
   languageSet: 'Listo, le responderé en español. Escriba su pregunta, o *menu* para ver los temas.',
   cancelled: 'Listo, cancelado. Escriba su pregunta, o *menu* para ver los temas.',
-  urgentDetailsThanks:
-    'Gracias. Nuestro equipo recibió estos datos y se comunicará con usted lo antes posible. Envíe aquí cualquier otro dato (nombre, fecha y país de nacimiento, dónde y cuándo, número A). Escriba *menu* para ver otros temas.',
-  urgentMoreDetails: 'Recibido ✅. Nuestro equipo ya lo tiene. Envíe aquí cualquier otra cosa que sepa.',
-  stopped: 'Ya no recibirá más mensajes míos. Escriba *inicio* cuando quiera volver a hablar.',
+  urgentAgain: '🚨 Volvimos a avisar a nuestro equipo.',
+  urgentFind: [
+    '*Para encontrar a una persona detenida:* localizador de detenidos de ICE https://locator.ice.gov/odls/ (número A y país de nacimiento, o el nombre exacto, país y fecha de nacimiento).',
+    '*Por favor envíenos:* el nombre completo, la fecha y el país de nacimiento, dónde y cuándo pasó, y el número A si lo tiene.',
+  ].join('\n'),
+  urgentCaptured: (list) => `✅ Agregado al caso: ${list}.`,
+  urgentMissing: (fields) => `Si los sabe, envíe también: ${fields.map((f) => `*${FIELD_ES[f]}*`).join(', ')}.`,
+  urgentComplete: 'Gracias. El equipo tiene lo que le pedimos y se comunicará con usted lo antes posible.',
+  urgentAcks: ['Recibido ✅ Quedó en el caso para nuestro equipo.', 'Entendido. Nuestro equipo puede leer todo lo que envíe aquí.', 'Gracias, quedó guardado en el caso.'],
+  seeAbove: '(Vea mi respuesta de arriba.)',
+  urgentThanks: 'Con gusto. Nuestro equipo tiene el caso y se comunicará con usted lo antes posible. Puede seguir enviando datos aquí.',
+  urgentAnswer: (question, fee) => {
+    const answers: Record<UrgentQuestion, string> = {
+      deport:
+        'Si a alguien lo pueden deportar rápido depende de su historial. A una persona con una orden de deportación anterior, o que llegó hace poco, la pueden sacar rápido; muchas otras tienen derecho a ver primero a un juez de inmigración. No debe firmar nada que no entienda (por ejemplo, una salida voluntaria) antes de hablar con un abogado. Nuestro equipo va a revisar este caso.',
+      bond:
+        'Salir bajo fianza: desde 2025, los jueces de inmigración niegan la audiencia de fianza a muchas personas que entraron sin inspección, y una petición de habeas corpus en la corte federal es muchas veces la forma de pedirla. Las reglas están cambiando rápido; nuestro equipo va a revisar este caso.',
+      cost: `Enviarnos los datos aquí no cuesta nada. Lo que cobra un abogado depende del caso; nuestro equipo se lo explicará antes de contratar nada.${fee ? ` Una consulta tiene un costo fijo de ${fee}.` : ''}`,
+      next:
+        'Nuestro equipo tiene el caso y se comunicará con usted lo antes posible. Mientras tanto: busque a la persona en el localizador de ICE (https://locator.ice.gov/odls/), junte sus documentos y no firme nada por ella. Envíe aquí cualquier dato nuevo.',
+      where:
+        'Búsquela en el localizador de detenidos de ICE: https://locator.ice.gov/odls/ con el número A y el país de nacimiento, o con el nombre exacto, el país y la fecha de nacimiento. Puede tardar en aparecer, y no muestra a menores de 18 años.',
+      visit:
+        'Cuando sepa dónde está detenida la persona, la página de ese centro en ice.gov explica las visitas y las llamadas. Nuestro equipo le puede ayudar con los siguientes pasos.',
+    };
+    return `${answers[question]}\n${FOOTER_ES}`;
+  },
+  caseDetails: (d) =>
+    [
+      d.name && `nombre ${d.name}`,
+      d.birthDate && `nació ${birthDate(d.birthDate, 'es')}`,
+      d.country && `de ${d.country}`,
+      d.place && `lugar: ${d.place}`,
+      d.when && `cuándo: ${d.when}`,
+      d.aNumber && `número A ${d.aNumber}`,
+    ].filter(Boolean).join(', ') || 'su mensaje',
+  mediaReceived: (type) =>
+    type === 'voice'
+      ? '🎤 Nota de voz recibida. Quedó guardada en el caso para que nuestro equipo la escuche. Si puede, *escriba* también aquí los datos principales: nombre, fecha y país de nacimiento, dónde y cuándo.'
+      : type === 'image'
+        ? '📷 Foto recibida. Quedó guardada en el caso para nuestro equipo.'
+        : '📄 Recibido. Quedó guardado en el caso para nuestro equipo.',
+  mediaAgain: 'Recibido ✅ Guardado en el caso.',
+  clarifyEmergency: '¿Están deteniendo a alguien, o hay agentes de ICE o policía ahí *ahora mismo*? Responda con un número:',
+  emergencyYes: 'Sí, es una emergencia ahora',
+  askForNews: 'Pedir noticias de mi caso al equipo',
+  welcomeBack: (_kind, name) => `Bienvenido de nuevo 👋 Tenemos su caso anterior${name ? ` (${name})` : ''}. ¿Qué desea hacer?`,
+  newsAsked: 'Le pedí a nuestro equipo noticias de su caso. Una persona le responderá aquí.',
+  floodNotice:
+    'Está enviando muchos mensajes muy rápido, así que los responderé juntos en más o menos un minuto. No se pierde nada: todo lo que envía queda guardado. Si están deteniendo a alguien ahora, escriba *urgente*.',
+  caughtUp: (count) => (count > 1 ? `Gracias por esperar. Leí sus ${count} mensajes.` : 'Gracias por esperar.'),
+  youAskedAbout: 'Usted preguntó sobre estos temas. Responda con un número:',
+  sendUnclearToTeam: 'No pude entender algunos de sus mensajes. Puedo enviárselos a nuestro equipo:',
+  askQuestion: 'Listo. ¿Qué desea saber? Escriba su pregunta en pocas palabras, o *menu* para ver los temas.',
+  ackPrompt: '👍 ¿Qué desea saber? Escriba su pregunta en pocas palabras, o *menu* para ver los temas.',
+  otherCountry:
+    'Solo puedo ayudar con inmigración a los *Estados Unidos*: la oficina trabaja en Nueva York y Nueva Jersey. Para otro país, consulte la página oficial del gobierno de ese país o su embajada.',
+  timingDepends: 'Cuánto tarda depende de cada caso. En una consulta, un abogado puede revisar el suyo.',
+  whatNext: 'El siguiente paso depende de su situación. Elija una opción, o reserve una consulta para revisarlo con un abogado.',
+  personWillAlsoReply: '_Una persona de nuestro equipo también le responderá aquí._',
+  stopped: 'Ya no recibirá más mensajes míos. Escriba *inicio* cuando quiera volver a hablar. Si están deteniendo a alguien, escriba *urgente* y le respondo de inmediato.',
   started: 'Bienvenido de nuevo. Escriba su pregunta, o *menu* para ver los temas.',
   pickFromList: (max) => `Por favor responda con un número del 1 al ${max}, o *0* para el menú.`,
   apology: 'Perdón, algo falló de nuestro lado. Escriba su mensaje otra vez en un momento, o escriba *agente* para hablar con una persona.',
@@ -284,6 +473,7 @@ const es: Phrasebook = {
   erased: '🗑️ Listo. Sus mensajes y datos personales fueron borrados. Si escribe otra vez, empezaremos de cero.',
   eraseKept: 'Listo, no se borró nada.',
   yesNo: 'Por favor responda *sí* o *no*.',
+  yesNoOrOtherDay: 'Por favor responda *sí* para cancelarla, *no* para dejarla, u *otro día* para cambiar el horario.',
 };
 
 /** The phrasebooks, by language. */

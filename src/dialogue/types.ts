@@ -26,20 +26,48 @@ export interface InboundMessage {
   readonly receivedAt: Date;
   /** The client's display name, when the channel knows it. */
   readonly name?: string;
+  /** The channel's reference to a voice note, image or file (Cloud API media id), when there is one. */
+  readonly mediaId?: string;
+  readonly mimeType?: string;
 }
 
 /** Who should take over a conversation, in priority order (urgent first). */
 export type HandoffKind = 'urgent' | 'human' | 'consultation' | 'advice';
 
+/** What the client told us about a detained person during an emergency (SPEC §2.7); every field optional. */
+export interface CaseDetails {
+  readonly name?: string;
+  /** Date of birth as the client wrote it, normalised to YYYY-MM-DD when unambiguous. */
+  readonly birthDate?: string;
+  readonly country?: string;
+  readonly place?: string;
+  readonly when?: string;
+  /** A-number, digits only (8 or 9). */
+  readonly aNumber?: string;
+  /** Who the person is to the client ("husband", "esposo"…). */
+  readonly relation?: string;
+}
+
+/** The detail fields, in the order the client is asked for them. */
+export const CASE_FIELDS = ['name', 'birthDate', 'country', 'place', 'when', 'aNumber'] as const;
+export type CaseField = (typeof CASE_FIELDS)[number];
+
 /** One entry of the last numbered list a client saw; the number they type is its position, starting at 1. */
 export type Choice =
   | { readonly kind: 'intent'; readonly intent: IntentId }
+  /** A follow-up section of an explainer ("More about bond hearings"). */
+  | { readonly kind: 'section'; readonly intent: IntentId; readonly section: string }
+  /** Send a question to the team as free general guidance (journey 4). */
   | { readonly kind: 'advice' }
+  /** "Yes, someone is being detained now": the urgent path. */
+  | { readonly kind: 'emergency' }
+  /** Ask the team for news of an earlier case. */
+  | { readonly kind: 'news' }
   | { readonly kind: 'keep' }
   | { readonly kind: 'move'; readonly consultationId: number }
   | { readonly kind: 'cancel-consultation'; readonly consultationId: number };
 
-/** A short form in progress: booking (or moving) a consultation, confirming an erasure or a cancellation. */
+/** A short form in progress: booking (or moving) a consultation, a question for the team, a yes/no confirmation. */
 export type Form =
   | {
       readonly kind: 'booking';
@@ -56,27 +84,57 @@ export type Form =
       /** Answers not understood at the current step. */
       readonly retries: number;
     }
+  /** Waiting for the question to send to the team (free general guidance). */
+  | { readonly kind: 'advice'; readonly retries: number }
   | { readonly kind: 'erase' }
   | { readonly kind: 'cancel-consultation'; readonly consultationId: number };
+
+/** A message held back while a client was over the flood limit; answered (or summarised) when the limit lifts. */
+export interface HeldMessage {
+  readonly text: string;
+  readonly at: string;
+}
+
+/** Flood protection of one chat (SPEC §11): recent arrival times and what was held back. */
+export interface FloodState {
+  /** Arrival times (ms since epoch) inside the current window, oldest first. */
+  readonly times: readonly number[];
+  readonly held: readonly HeldMessage[];
+  /** The one notice of this flood was sent. */
+  readonly noticed: boolean;
+  /** When the held messages will be answered (a release was scheduled). */
+  readonly releaseAt?: string;
+}
+
+/** What the engine keeps while an emergency case is open. */
+export interface UrgentState {
+  /** The handoff these details belong to. */
+  readonly handoffId?: number;
+  readonly details: CaseDetails;
+  /** Key of the last acknowledgement sent, so the same line is never sent twice in a row. */
+  readonly lastReply?: string;
+}
+
+/** A topic answered recently (for "asked again" reminders and follow-ups read in context). */
+export interface RecentTopic {
+  readonly intent: IntentId;
+  readonly at: string;
+}
 
 /** What the engine remembers about one conversation between turns. Plain data, stored as JSON. */
 export interface ConversationState {
   readonly lang: Lang;
-  /** The client chose the language with `english` / `español`; detection no longer switches it on weak evidence. */
+  /** The client chose the language with `english` / `español`; detection no longer switches it. */
   readonly langChosen: boolean;
   /** The one-time first-contact notice has been sent. */
   readonly noticeShown: boolean;
   /** Messages not understood in a row. */
   readonly misses: number;
-  /** The last numbered list shown; a bare number picks from it (the menu when empty). */
+  /** The questions not understood lately, newest last (at most 3), offered to the team. */
+  readonly missed?: readonly string[];
+  /** The last numbered list shown; a bare number picks from it (nothing is picked before a list was shown). */
   readonly choices: readonly Choice[];
-  /** `urgent`: a detention was reported and the next messages are its details. */
-  readonly mode: 'chat' | 'urgent';
-  /** Details messages received since the last urgent report. */
-  readonly urgentDetails?: number;
-  /** The last question that was not understood, offered to the team on a second miss. */
-  readonly pendingQuestion?: string;
-  /** The client wrote `stop`/`baja`: nothing is answered until `start`/`inicio`. */
+  /** The client wrote `stop`/`baja`: nothing is answered until `start`/`inicio`, except an emergency. */
   readonly stopped: boolean;
   /** ISO time of the last turn. */
   readonly lastTurnAt?: string;
@@ -84,6 +142,11 @@ export interface ConversationState {
   readonly form?: Form;
   /** ISO time of the last "you are in the queue" reminder. */
   readonly remindedAt?: string;
+  /** Topics answered lately, newest last (at most 5). */
+  readonly topics?: readonly RecentTopic[];
+  readonly flood?: FloodState;
+  /** Present while an emergency case of this chat is open. */
+  readonly urgent?: UrgentState;
 }
 
 /** The open handoff of a chat, as the engine sees it. */
@@ -95,6 +158,14 @@ export interface OpenHandoff {
   readonly activityAt: string;
   /** Last time staff wrote in the chat or acted on the handoff, if ever. */
   readonly lastStaffAt?: string;
+  readonly details?: CaseDetails;
+}
+
+/** The chat's most recent handoff that ended, so a returning client is not greeted as a stranger. */
+export interface PastCase {
+  readonly kind: HandoffKind;
+  readonly resolvedAt: string;
+  readonly details?: CaseDetails;
 }
 
 /** A consultation of this chat that is still to come (requested or confirmed). */
@@ -107,12 +178,13 @@ export interface UpcomingConsultation {
 }
 
 /**
- * What the engine may read about the world besides the conversation state, loaded by the turn runner just before the
- * turn (so the engine itself stays pure): the chat's open handoff, its upcoming consultations, and the times other
- * clients hold.
+ * What the engine may read about the world besides the conversation state, loaded in the turn's transaction just
+ * before the turn (so the engine itself stays pure): the chat's open handoff, its last closed case, its upcoming
+ * consultations, and the times other clients hold.
  */
 export interface TurnContext {
   readonly handoff?: OpenHandoff;
+  readonly pastCase?: PastCase;
   readonly consultations: readonly UpcomingConsultation[];
   /** Every active consultation's time (any client), from now on. */
   readonly busy: readonly Interval[];
@@ -121,10 +193,18 @@ export interface TurnContext {
 /** The context of a chat with nothing open and a free calendar. */
 export const EMPTY_CONTEXT: TurnContext = Object.freeze({ consultations: [], busy: [] });
 
-/** Something the engine decided should happen besides replying; carried out (or recorded) by the turn runner. */
+/** Something the engine decided should happen besides replying; carried out in the turn's transaction. */
 export type Effect =
-  | { readonly type: 'handoff.requested'; readonly kind: HandoffKind; readonly lang: Lang; readonly summary: string; readonly name?: string }
-  | { readonly type: 'handoff.details'; readonly kind: HandoffKind; readonly text: string }
+  | {
+      readonly type: 'handoff.requested';
+      readonly kind: HandoffKind;
+      readonly lang: Lang;
+      readonly summary: string;
+      readonly name?: string;
+      readonly details?: CaseDetails;
+    }
+  /** New facts for the open case (urgent details, a voice note or photo received). */
+  | { readonly type: 'handoff.details'; readonly details?: CaseDetails; readonly note?: string }
   /** The client left the queue (`cancel` while waiting for a person). */
   | { readonly type: 'handoff.withdrawn' }
   | {
@@ -139,7 +219,9 @@ export type Effect =
   | { readonly type: 'consultation.cancelled'; readonly id: number; readonly lang: Lang }
   | { readonly type: 'consultation.moved'; readonly id: number; readonly lang: Lang; readonly slot?: Interval; readonly preference?: string }
   /** Erase the client's transcript and personal data (after their confirmation). */
-  | { readonly type: 'contact.erased'; readonly lang: Lang };
+  | { readonly type: 'contact.erased'; readonly lang: Lang }
+  /** Answer the messages held back by the flood limit at this time, even if the client writes nothing more. */
+  | { readonly type: 'release.scheduled'; readonly at: string };
 
 /** What the engine understood of the message, for the transcript and analytics. */
 export interface TurnAnalysis {

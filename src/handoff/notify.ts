@@ -5,16 +5,15 @@
  */
 import { isOpen, nextOpening, type OfficeHours } from '../booking/office-hours';
 import { formatInterval } from '../booking/slots';
+import type { Notifier } from '../channels/channel';
+import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { oneLine } from '../text';
-import type { ConsultationRecord, NotificationPlanner, NotificationStore, StaffEvent } from '../storage/types';
-import { HANDOFF_PRIORITY } from '../storage/types';
-import type { Clock } from '../turn';
+import type { CaseDetails } from '../dialogue/types';
+import { HANDOFF_PRIORITY, type ConsultationRecord, type NotificationPlanner, type Store, type StaffEvent } from '../store';
+import { consultationSubject } from '../turn/apply';
 
-/** Sends one staff notification through the active channel. Rejects when it could not be sent. */
-export interface Notifier {
-  notify(recipient: string, text: string): Promise<void>;
-}
+export type { Notifier } from '../channels/channel';
 
 /** What the planner needs to know about the firm. */
 export interface PlannerSettings {
@@ -50,18 +49,39 @@ function consultationLine(c: ConsultationRecord, tz: string): string {
   return `${c.mode === 'phone' ? 'Phone' : 'Office'} consultation #${c.id}, ${when}`;
 }
 
+/** Case details as staff read them: "Name: Carlos Mejia · Born: 1988-03-02 · Country: Honduras". */
+export function detailsLine(d: CaseDetails | undefined): string {
+  if (!d) return '';
+  const parts = [
+    d.relation && `Relation: ${d.relation}`, d.name && `Name: ${d.name}`, d.birthDate && `Born: ${d.birthDate}`, d.country && `Country: ${d.country}`,
+    d.place && `Where: ${d.place}`, d.when && `When: ${d.when}`, d.aNumber && `A-number: ${d.aNumber}`,
+  ].filter(Boolean);
+  return parts.join(' · ');
+}
+
 /** The staff message for an event (English: it is for the firm's staff). */
 export function staffMessage(event: StaffEvent, tz: string): string {
   switch (event.type) {
     case 'handoff': {
       const h = event.handoff;
-      const lines = [event.escalated ? `${KIND_LINE[h.kind]} (escalated)` : KIND_LINE[h.kind]];
+      const suffix = event.escalated ? ' (escalated)' : event.again ? ' (reported again)' : '';
+      const lines = [`${KIND_LINE[h.kind]}${suffix}`];
       const who = [LANGUAGE[h.lang], firstName(h.name)].filter(Boolean).join(' · ');
       lines.push(who);
       if (event.consultation) lines.push(consultationLine(event.consultation, tz));
       if (h.summary) lines.push(`"${oneLine(h.summary, 160)}"`);
+      const details = detailsLine(h.details);
+      if (details) lines.push(details);
       lines.push(`Chat: ${displayChat(h.chat)}`);
       lines.push('Reply in the chat or from the Puente inbox.');
+      return lines.join('\n');
+    }
+    case 'handoff.details': {
+      const lines = [`🆕 *New details on the ${h(event.handoff.kind)} case*`];
+      const added = detailsLine(event.added);
+      if (added) lines.push(added);
+      if (event.note) lines.push(event.note);
+      lines.push(`Chat: ${displayChat(event.handoff.chat)}`);
       return lines.join('\n');
     }
     case 'consultation.cancelled':
@@ -73,25 +93,38 @@ export function staffMessage(event: StaffEvent, tz: string): string {
   }
 }
 
-/** Builds the planner the store calls for every staff event. */
+const h = (kind: string) => (kind === 'urgent' ? 'emergency' : kind);
+
+/** The consultation an event is about, if any (its notifications share a subject: a newer one replaces an unsent one). */
+function subjectOf(event: StaffEvent): string | undefined {
+  if (event.type === 'consultation.cancelled' || event.type === 'consultation.moved') return consultationSubject(event.consultation.id);
+  if (event.type === 'handoff' && event.consultation) return consultationSubject(event.consultation.id);
+  return undefined;
+}
+
+/** Builds the planner called for every staff event, in the transaction that records it. */
 export function notificationPlanner(settings: PlannerSettings): NotificationPlanner {
   return (event, at) => {
-    const urgent = event.type === 'handoff' && event.handoff.kind === 'urgent';
-    const priority = event.type === 'handoff' ? HANDOFF_PRIORITY[event.handoff.kind] : HANDOFF_PRIORITY.consultation;
+    const urgent = (event.type === 'handoff' || event.type === 'handoff.details') && event.handoff.kind === 'urgent';
+    const priority = event.type === 'handoff' || event.type === 'handoff.details' ? HANDOFF_PRIORITY[event.handoff.kind] : HANDOFF_PRIORITY.consultation;
     const notBefore = urgent || isOpen(settings.hours, settings.timezone, at) ? at : (nextOpening(settings.hours, settings.timezone, at) ?? at);
-    return { recipients: settings.staffNumbers, text: staffMessage(event, settings.timezone), priority, notBefore };
+    return { recipients: settings.staffNumbers, text: staffMessage(event, settings.timezone), priority, notBefore, subject: subjectOf(event) };
   };
 }
 
 /** Waits between attempts of a failing notification; after the last, it is given up (and stays visible as failed). */
 export const RETRY_DELAYS_MS: readonly number[] = [30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000];
 
-/** Sends due notifications, retrying failures with back-off. One flush runs at a time. */
+/**
+ * Sends due notifications, retrying failures with back-off. Each is claimed with a lease first, so with several
+ * servers every notification goes out once, and one left by a server that died is sent by another. One flush runs at
+ * a time in a process.
+ */
 export class NotificationDispatcher {
   private running: Promise<{ sent: number; failed: number }> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: { store: NotificationStore; notifier: Notifier; clock: Clock; log: Logger; retryDelaysMs?: readonly number[] }) {}
+  constructor(private readonly deps: { store: Store; notifier: Notifier; clock: Clock; log: Logger; owner: string; retryDelaysMs?: readonly number[] }) {}
 
   /** Sends everything due now. Never rejects. */
   flush(): Promise<{ sent: number; failed: number }> {
@@ -116,10 +149,17 @@ export class NotificationDispatcher {
     const delays = this.deps.retryDelaysMs ?? RETRY_DELAYS_MS;
     let sent = 0;
     let failed = 0;
-    for (const n of store.dueNotifications(clock.now())) {
+    let due;
+    try {
+      due = await store.claimNotifications(this.deps.owner, clock.now(), 120_000, 50);
+    } catch (err) {
+      log.error({ err }, 'could not read staff notifications');
+      return { sent, failed };
+    }
+    for (const n of due) {
       try {
         await notifier.notify(n.recipient!, n.text);
-        store.markNotificationSent(n.id, clock.now());
+        await store.markNotificationSent(n.id, clock.now());
         sent++;
       } catch (err) {
         failed++;
@@ -127,7 +167,7 @@ export class NotificationDispatcher {
         const delay = delays[n.attempts];
         const retryAt = delay === undefined ? undefined : new Date(now.getTime() + delay);
         const reason = err instanceof Error ? err.message : String(err);
-        store.markNotificationFailed(n.id, reason, retryAt, now);
+        await store.markNotificationFailed(n.id, reason, retryAt, now).catch((e) => log.error({ err: e }, 'could not record a failed notification'));
         const fields = { notification: n.id, event: n.event, attempts: n.attempts + 1, reason };
         if (retryAt) log.warn({ ...fields, retryAt: retryAt.toISOString() }, 'staff notification failed; will retry');
         else log.error(fields, 'staff notification failed for good; it stays in the dashboard');

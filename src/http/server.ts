@@ -8,21 +8,17 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log';
 
-/** What a channel reports about its connection, for `/readyz` and the dashboard. */
-export interface ChannelStatus {
-  readonly name: string;
-  readonly state: 'connected' | 'connecting' | 'down' | 'none';
-  /** Why it is not connected, in one line (no personal data), when known. */
-  readonly detail?: string;
-  /** whatsapp-web: the phone must (re)scan a QR code. */
-  readonly needsQr?: boolean;
-}
+import type { ChannelStatus } from '../channels/channel';
+
+export type { ChannelStatus } from '../channels/channel';
 
 /** What the HTTP app needs to know about the rest of the process. */
 export interface HttpDeps {
   readonly log: Logger;
   /** True when the database answers a trivial query. */
-  databaseOk(): boolean;
+  databaseOk(): Promise<boolean>;
+  /** Which database backs this server ('sqlite' or 'postgres'), shown in `/readyz`. */
+  readonly backend?: string;
   channel(): ChannelStatus;
   /** Routers to mount before the 404 handler (channel webhooks, the dashboard). Each parses its own bodies. */
   readonly routers?: readonly express.Router[];
@@ -42,11 +38,14 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res) => {
-    const database = deps.databaseOk();
-    const channel = deps.channel();
-    const ready = database && (channel.state === 'connected' || channel.state === 'none');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: database ? 'ok' : 'down', channel });
+  app.get('/readyz', (_req, res, next) => {
+    deps.databaseOk().then((database) => {
+      const channel = deps.channel();
+      const ready = database && (channel.state === 'connected' || channel.state === 'none');
+      res.status(ready ? 200 : 503).json({
+        status: ready ? 'ready' : 'not ready', database: database ? 'ok' : 'down', ...(deps.backend ? { backend: deps.backend } : {}), channel,
+      });
+    }, next);
   });
   for (const router of deps.routers ?? []) app.use(router);
   app.use((_req, res) => {

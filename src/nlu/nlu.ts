@@ -5,7 +5,7 @@ import { DEFAULT_FEATURE_OPTIONS, intentFeatures, languageFeatures, type Feature
 import { stratifiedFolds } from './folds';
 import { evidenceOf, predict, trainNaiveBayes, withCalibration, type LabelledFeatures, type NaiveBayesModel, type ScoredLabel } from './naive-bayes';
 import { isEmojiToken, normalise } from './normalise';
-import { looksUrgent } from './urgency';
+import { urgencyOf, type Urgency } from './urgency';
 import type { Corpus, Example } from './corpus';
 import { NONE, type IntentId, type Lang } from './types';
 
@@ -53,8 +53,12 @@ export interface Understanding {
   readonly emojiOnly: boolean;
   /** Mostly letters of a script other than Latin (Chinese, Arabic…): neither English nor Spanish. */
   readonly foreignScript: boolean;
-  /** Says an enforcement action is happening now or just happened (SPEC §2.7), by classifier or by wording. */
+  /** Says an enforcement action is happening now or just happened (SPEC §2.7), by classifier and wording. */
   readonly urgent: boolean;
+  /** `now`: an emergency (same as `urgent`); `possible`: might be one ("help", "mi esposo"), worth one question. */
+  readonly urgency?: Urgency;
+  /** The normalised tokens the decision was made on (for the engine's wording checks). */
+  readonly tokens: readonly string[];
 }
 
 interface Featurised {
@@ -168,10 +172,11 @@ export class Nlu {
       confidence - (second?.probability ?? 0) >= this.decision.margin;
     const intent = sure ? top : NONE;
     const urgentScore = ranked.find((r) => r.label === 'urgent_detention')?.probability ?? 0;
-    const urgent = intent === 'urgent_detention' || looksUrgent(tokens, urgentScore);
+    // The classifier alone never raises an alert: without a word of enforcement it is only a possible emergency.
+    const urgency = urgencyOf(tokens, urgentScore) ?? (intent === 'urgent_detention' ? 'possible' : undefined);
     return {
       intent, confidence, top, candidates, language, languageConfidence,
-      wordCount: words.length, emojiOnly, foreignScript, urgent,
+      wordCount: words.length, emojiOnly, foreignScript, urgent: urgency === 'now', urgency, tokens,
     };
   }
 

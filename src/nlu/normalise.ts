@@ -39,9 +39,9 @@ const LEGAL_IDS: ReadonlyArray<[RegExp, string]> = [
 
 /**
  * WhatsApp shorthand in both languages, mapped to the word it stands for. Only whole tokens are replaced, so "x" means
- * "por" only when it stands alone.
+ * "por" only when it stands alone. A Map, so a token such as "constructor" is never an inherited property.
  */
-const ABBREVIATIONS: Readonly<Record<string, string>> = {
+const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(Object.entries({
   // English
   u: 'you', ur: 'your', r: 'are', pls: 'please', plz: 'please', pleas: 'please', plis: 'please', thx: 'thanks',
   thnx: 'thanks', thanx: 'thanks', tnx: 'thanks', ty: 'thanks', tysm: 'thanks', bc: 'because', cuz: 'because',
@@ -56,7 +56,7 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = {
   msj: 'mensaje', hno: 'hermano', hna: 'hermana', tdo: 'todo', salu2: 'saludos', grax: 'gracias', grs: 'gracias',
   grasias: 'gracias', ntp: 'nada', aki: 'aqui', aka: 'aca', mje: 'mujer', sra: 'senora', sr: 'senor', abog: 'abogado',
   info: 'informacion', inmigra: 'inmigracion', imigracion: 'inmigracion', emigracion: 'inmigracion',
-};
+}));
 
 /** Strips control characters and trims; returns '' for input that holds nothing printable. */
 export function cleanText(raw: string): string {
@@ -89,7 +89,7 @@ export function normalise(raw: string): NormalisedText {
   const tokens: string[] = [];
   for (const match of folded.matchAll(TOKEN)) {
     const token = match[0];
-    tokens.push(ABBREVIATIONS[token] ?? token);
+    tokens.push(ABBREVIATIONS.get(token) ?? token);
   }
   return { tokens, spanishMarks, foreignLetters, latinLetters };
 }

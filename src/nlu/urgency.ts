@@ -2,9 +2,14 @@
  * Wording that means an enforcement action is happening now or has just happened (SPEC §2.7).
  *
  * The classifier learns this intent from examples, but missing a real emergency costs far more than an unneeded rights
- * message, so a small bilingual lexicon backs it up for phrasings the classifier scores low. It looks for a detention
- * word together with a "now / just / help" word, and stands down on hypothetical wording ("what if", "que pasa si").
+ * message, so a small bilingual lexicon backs it up for phrasings the classifier scores low. It also tells a real
+ * report ("ICE took my husband") from a message that only might be one ("help", "mi esposo"), which gets one
+ * clarifying question instead of an alert to staff at any hour. Hypothetical wording ("what if", "que pasa si") and
+ * old detentions ("for 8 months") stand down.
  */
+
+/** How sure the wording is that an enforcement action is under way. */
+export type Urgency = 'now' | 'possible';
 
 /** Words that say someone is being or was just detained. */
 const DETENTION = new Set([
@@ -18,9 +23,21 @@ const DETENTION = new Set([
 /** Words that mean detention only next to an agent ("they took my dad" vs "I took the test"). */
 const WEAK_DETENTION = new Set(['took', 'taken', 'taking', 'caught', 'picked', 'llevaron', 'llevo', 'llevando', 'levantaron', 'recogieron']);
 
+/** Words that say agents hold someone ("immigration has my dad", "ICE tiene a mi esposo", "in ICE detention"). */
+const HOLDING = new Set(['has', 'have', 'got', 'holding', 'custody', 'detention', 'tiene', 'tienen', 'custodia', 'detencion']);
+
 const AGENTS = new Set([
   'ice', 'migra', 'inmigracion', 'immigration', 'agents', 'agentes', 'agent', 'agente', 'police', 'policia', 'cops',
   'officers', 'oficiales', 'sheriff', 'federales', 'feds', 'patrulla',
+]);
+
+/** Family and close people a client writes about. */
+const RELATIONS = new Set([
+  'husband', 'wife', 'dad', 'father', 'mom', 'mother', 'son', 'daughter', 'brother', 'sister', 'cousin', 'uncle', 'aunt',
+  'boyfriend', 'girlfriend', 'partner', 'grandfather', 'grandmother', 'nephew', 'niece', 'family', 'kid', 'kids', 'child',
+  'esposo', 'esposa', 'marido', 'mujer', 'papa', 'papi', 'padre', 'mama', 'mami', 'madre', 'hijo', 'hija', 'hermano',
+  'hermana', 'primo', 'prima', 'tio', 'tia', 'novio', 'novia', 'pareja', 'abuelo', 'abuela', 'sobrino', 'sobrina',
+  'familia', 'familiar', 'hijos', 'nino', 'suegro', 'cunado',
 ]);
 
 /** Where agents are when it is happening now. */
@@ -32,6 +49,16 @@ const NOW = new Set([
   'rapido', 'ya', 'mismo',
 ]);
 
+/** A call for help with nothing else: could be an emergency, could be anything. */
+const HELP = new Set(['help', 'ayuda', 'ayudame', 'ayudenme', 'auxilio', 'socorro', 'sos', 'emergency', 'emergencia', 'urgent', 'urgente']);
+
+/** Words that carry nothing on their own (greetings, "please", "my", "is", emoji are filtered before). */
+const FILLER = new Set([
+  'please', 'me', 'my', 'mi', 'mis', 'i', 'need', 'necesito', 'por', 'favor', 'hola', 'hi', 'hello', 'hey', 'someone', 'alguien',
+  'is', 'es', 'el', 'la', 'a', 'the', 'plz', 'pls', 'por favor', 'oh', 'god', 'dios', 'mio', 'ay', 'no', 'que', 'hago', 'do', 'what',
+  'now', 'ahora', 'ya', 'quick', 'rapido', 'asap', 'urgently', 'urgentemente', 'its', 'an', 'una', 'un',
+]);
+
 /** Wording of someone preparing or asking in general, or of a detention that is not new. */
 const HYPOTHETICAL = new Set([
   'if', 'si', 'when', 'cuando', 'could', 'would', 'should', 'can', 'may', 'might', 'pueden', 'puede', 'podrian',
@@ -40,25 +67,58 @@ const HYPOTHETICAL = new Set([
 ]);
 
 /**
- * True when the message reads as an emergency in progress. `classifierScore` is the classifier's probability for
- * `urgent_detention`; a moderately confident classifier lowers the bar on wording.
+ * How urgent the message reads. `classifierScore` is the classifier's probability for `urgent_detention`; it lowers
+ * the bar on wording, but without a word of enforcement (an agent, an arrest) it can only make a message `possible`.
  */
-export function looksUrgent(tokens: readonly string[], classifierScore: number): boolean {
-  if (classifierScore >= 0.35) return true;
+export function urgencyOf(tokens: readonly string[], classifierScore: number): Urgency | undefined {
   let detention = false;
   let weak = false;
+  let holding = false;
   let agent = false;
   let place = false;
   let now = false;
+  let relation = false;
+  let help = false;
+  let other = 0;
   for (const token of tokens) {
-    if (HYPOTHETICAL.has(token)) return false;
+    if (HYPOTHETICAL.has(token)) return undefined;
+    const known = [DETENTION, WEAK_DETENTION, HOLDING, AGENTS, PLACE, NOW, RELATIONS, HELP].some((set) => set.has(token));
     if (DETENTION.has(token)) detention = true;
     if (WEAK_DETENTION.has(token)) weak = true;
+    if (HOLDING.has(token)) holding = true;
     if (AGENTS.has(token)) agent = true;
     if (PLACE.has(token)) place = true;
     if (NOW.has(token)) now = true;
+    if (RELATIONS.has(token)) relation = true;
+    if (HELP.has(token)) help = true;
+    if (!known && !FILLER.has(token) && !/^\p{Extended_Pictographic}$/u.test(token)) other++;
   }
-  if (detention && (agent || now)) return true;
-  if (agent && (weak || place)) return true;
-  return classifierScore >= 0.15 && (agent || weak) && now;
+  if (detention && (agent || now || relation)) return 'now';
+  if (agent && (weak || place)) return 'now';
+  if (agent && holding && relation) return 'now';
+  if (classifierScore >= 0.35 && (agent || detention || (weak && relation))) return 'now';
+  if (classifierScore >= 0.15 && (agent || weak) && now) return 'now';
+  // Nothing says enforcement: at most a possible emergency.
+  if ((help || relation || detention) && other === 0) return 'possible';
+  if (classifierScore >= 0.35) return 'possible';
+  return undefined;
+}
+
+/** True when the message reads as an emergency in progress (kept for callers that need a yes or no). */
+export function looksUrgent(tokens: readonly string[], classifierScore: number): boolean {
+  return urgencyOf(tokens, classifierScore) === 'now';
+}
+
+/** Wording of agents at the door or a raid happening right now. */
+const AT_THE_DOOR = new Set([
+  'door', 'puerta', 'outside', 'afuera', 'inside', 'adentro', 'knocking', 'banging', 'pounding', 'tocando', 'golpeando',
+  'raid', 'raiding', 'redada', 'here', 'aqui', 'aca', 'entering', 'entrando', 'forcing', 'forzando',
+]);
+
+/**
+ * True when the message says agents are at the door or a raid is under way right now: in a case that is already
+ * open, that is a new emergency (the rights again, staff alerted again), not one more detail.
+ */
+export function atTheDoor(tokens: readonly string[]): boolean {
+  return tokens.some((t) => AT_THE_DOOR.has(t));
 }

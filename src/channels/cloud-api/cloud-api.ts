@@ -6,10 +6,9 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../../config';
 import type { InboundMessage } from '../../dialogue/types';
-import type { Notifier } from '../../handoff/notify';
-import type { ChannelStatus } from '../../http/server';
-import { maskChat, type Logger } from '../../log';
-import { systemClock, type Clock, type Outbound } from '../../turn';
+import { systemClock, type Clock } from '../../clock';
+import { maskChat, messageRef, type Logger } from '../../log';
+import type { ChannelStatus, Notifier, Outbound } from '../channel';
 import { PartProgress, splitMessage } from '../parts';
 import { AUTH_ERROR_CODE, GraphClient, SEND_RETRY_DELAYS_MS, TEXT_LIMIT, type GraphApiError } from './graph-client';
 import { readWebhook, type DeliveryStatus } from './payload';
@@ -56,8 +55,13 @@ export function cloudApiProblems(c: Config['cloudApi']): string[] {
 /** What the channel needs from the rest of Puente. */
 export interface CloudApiDeps {
   readonly settings: CloudApiSettings;
-  /** Hands an inbound message to the turn runner (TurnRunner.handle). */
-  readonly onMessage: (m: InboundMessage) => Promise<unknown>;
+  /**
+   * Stores inbound messages durably (TurnRunner.accept). The webhook answers Meta 200 only once this resolved; when
+   * it rejects, Meta gets a 500 and delivers the webhook again later.
+   */
+  readonly accept: (messages: readonly InboundMessage[]) => Promise<{ chats: string[] }>;
+  /** Handles what was accepted for these chats (TurnRunner.kick); called after Meta got its 200. */
+  readonly process: (chats: readonly string[]) => Promise<unknown> | void;
   /** Records a delivery status update (sent/delivered/read/failed); never answered. */
   readonly onStatus?: (s: DeliveryStatus) => void;
   readonly log: Logger;
@@ -70,7 +74,7 @@ export interface CloudApiDeps {
 
 /** The running channel. */
 export interface CloudApiChannel {
-  /** GET/POST {@link WEBHOOK_PATH}: the verify handshake and signed webhook deliveries (answered 200 at once, processed after). */
+  /** GET/POST {@link WEBHOOK_PATH}: the verify handshake and signed webhook deliveries (answered 200 once stored, handled after). */
   readonly router: express.Router;
   /** Sends a reply, split into several messages past 4,096 characters. Rejects when it could not be sent. */
   readonly outbound: Outbound;
@@ -78,7 +82,7 @@ export interface CloudApiChannel {
   readonly notifier: Notifier;
   /** 'connected' once configured; 'down' with a one-line detail while settings are incomplete or the token is rejected. */
   status(): ChannelStatus;
-  /** Resolves when all webhook processing started so far has finished (tests, shutdown). */
+  /** Resolves when the handling started by webhooks so far has finished (tests, shutdown). */
   idle(): Promise<void>;
 }
 
@@ -107,7 +111,7 @@ function recipientDigits(chat: string): string {
 export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
   const { settings, log } = deps;
   const clock = deps.clock ?? systemClock;
-  const pending = new Set<Promise<void>>();
+  const pending = new Set<Promise<unknown>>();
   const progress = new PartProgress();
   let authFailure: string | undefined;
   const client = new GraphClient({
@@ -131,31 +135,23 @@ export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
     });
   };
 
-  const handlePayload = async (payload: unknown): Promise<void> => {
-    const events = readWebhook(payload, settings.phoneNumberId, clock.now());
+  /** Logs what the webhook reports besides messages: delivery statuses and errors. */
+  const report = (events: ReturnType<typeof readWebhook>): void => {
     log.debug({ messages: events.messages.length, statuses: events.statuses.length, ignored: events.ignored }, 'cloud api webhook');
     for (const error of events.errors) log.warn({ code: error.code, title: error.title }, 'cloud api webhook reported an error');
-    for (const s of events.statuses) {
-      const fields = { messageId: s.messageId, status: s.status, chat: maskChat(s.recipient), errorCode: s.errorCode };
-      if (s.status === 'failed') log.warn(fields, 'cloud api message not delivered');
+    for (const st of events.statuses) {
+      const fields = { message: messageRef(st.messageId), status: st.status, chat: maskChat(st.recipient), errorCode: st.errorCode };
+      if (st.status === 'failed') log.warn(fields, 'cloud api message not delivered');
       else log.debug(fields, 'cloud api delivery status');
       try {
-        deps.onStatus?.(s);
+        deps.onStatus?.(st);
       } catch (err) {
-        log.error({ err, messageId: s.messageId }, 'delivery status handler failed');
-      }
-    }
-    // In payload order, one at a time: the turn runner keeps each chat in order from here on.
-    for (const m of events.messages) {
-      try {
-        await deps.onMessage(m);
-      } catch (err) {
-        log.error({ err, chat: maskChat(m.chat), messageId: m.id }, 'inbound message failed');
+        log.error({ err, message: messageRef(st.messageId) }, 'delivery status handler failed');
       }
     }
   };
 
-  const track = (work: Promise<void>) => {
+  const track = (work: Promise<unknown>) => {
     pending.add(work);
     void work.finally(() => pending.delete(work));
   };
@@ -173,7 +169,7 @@ export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
     log.warn({ mode: typeof mode === 'string' ? mode.slice(0, 20) : undefined }, 'cloud api webhook verification refused');
     res.status(403).json({ error: 'forbidden' });
   });
-  router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: BODY_LIMIT }), (req: Request, res: Response) => {
+  router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: BODY_LIMIT }), async (req: Request, res: Response) => {
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const header = req.get('x-hub-signature-256');
     if (!validSignature(raw, header, settings.appSecret)) {
@@ -189,9 +185,23 @@ export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
       res.status(400).json({ error: 'invalid JSON' });
       return;
     }
-    // Meta wants a quick 200 (it redelivers otherwise); the turns run after the answer.
+    const events = readWebhook(payload, settings.phoneNumberId, clock.now());
+    report(events);
+    if (events.messages.length === 0) {
+      res.sendStatus(200);
+      return;
+    }
+    // Meta does not deliver again what got a 200: answer only once the messages are stored durably (the inbox).
+    let chats: string[];
+    try {
+      ({ chats } = await deps.accept(events.messages));
+    } catch (err) {
+      log.error({ err, messages: events.messages.length }, 'cloud api webhook not stored; Meta will deliver it again');
+      res.status(503).json({ error: 'temporarily unavailable' });
+      return;
+    }
     res.sendStatus(200);
-    track(handlePayload(payload).catch((err) => log.error({ err }, 'cloud api webhook processing failed')));
+    track(Promise.resolve(deps.process(chats)).catch((err) => log.error({ err }, 'cloud api webhook processing failed')));
   });
   // Body errors of this route (too large, bad encoding, aborted): a 4xx without details, nothing processed.
   router.use(WEBHOOK_PATH, (err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {

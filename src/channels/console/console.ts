@@ -4,11 +4,11 @@
  */
 import { createInterface } from 'node:readline';
 import type { InboundMessage, MessageType } from '../../dialogue/types';
-import type { Outbound } from '../../turn';
+import type { Outbound } from '../channel';
 
 const TYPES: readonly MessageType[] = ['text', 'voice', 'image', 'video', 'sticker', 'location', 'document', 'contact', 'other'];
-/** whatsapp-web.js type names people will paste, mapped to ours. */
-const TYPE_ALIASES: Readonly<Record<string, MessageType>> = { chat: 'text', ptt: 'voice', audio: 'voice', vcard: 'contact', multi_vcard: 'contact' };
+/** whatsapp-web.js type names people will paste, mapped to ours (a Map: "__proto__" or "toString" map to nothing). */
+const TYPE_ALIASES: ReadonlyMap<string, MessageType> = new Map([['chat', 'text'], ['ptt', 'voice'], ['audio', 'voice'], ['vcard', 'contact'], ['multi_vcard', 'contact']]);
 
 /** A JSON input line that cannot be used, with why. */
 export class InputLineError extends Error {}
@@ -27,7 +27,8 @@ export interface JsonInput {
 export function parseJsonLine(line: string, fallbackId: string, now: Date): JsonInput {
   let value: unknown;
   try {
-    value = JSON.parse(line);
+    // A line saved by an editor that writes a byte-order mark is still one JSON object.
+    value = JSON.parse(line.replace(/^\uFEFF/, ''));
   } catch {
     throw new InputLineError('not valid JSON');
   }
@@ -38,7 +39,7 @@ export function parseJsonLine(line: string, fallbackId: string, now: Date): Json
   if (text !== undefined && typeof text !== 'string') throw new InputLineError('"text" must be a string');
   if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') throw new InputLineError('"id" must be a string');
   const rawType = typeof type === 'string' ? type : 'text';
-  const mapped = TYPE_ALIASES[rawType] ?? (TYPES.includes(rawType as MessageType) ? (rawType as MessageType) : 'other');
+  const mapped = TYPE_ALIASES.get(rawType) ?? (TYPES.includes(rawType as MessageType) ? (rawType as MessageType) : 'other');
   if (text === undefined && mapped === 'text') throw new InputLineError('"text" is missing');
   const message: InboundMessage = { id: id !== undefined ? `console:${String(id)}` : fallbackId, chat: from.trim(), text: text ?? '', type: mapped, receivedAt: now };
   return { message, staff: staff === true };

@@ -11,9 +11,7 @@
  */
 import type { Logger } from '../../log';
 import { maskChat } from '../../log';
-import type { ChannelStatus } from '../../http/server';
-import type { Notifier } from '../../handoff/notify';
-import type { Outbound } from '../../turn';
+import type { ChannelStatus, Notifier, Outbound } from '../channel';
 import type { InboundMessage } from '../../dialogue/types';
 import type { WaClient, WaMessage } from './client';
 import { parseCommand } from '../../dialogue/commands';

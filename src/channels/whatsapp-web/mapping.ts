@@ -44,7 +44,7 @@ export function ignoreReason(m: WaMessage): string | undefined {
  * `@lid` sender could be resolved). Media captions are the text; a voice note, sticker or photo without caption has none.
  */
 export function toInbound(m: WaMessage, chat: string, receivedAt: Date): InboundMessage {
-  const type = TYPES[m.type] ?? 'other';
+  const type = Object.hasOwn(TYPES, m.type) ? TYPES[m.type] : 'other';
   const text = typeof m.body === 'string' && (type === 'text' || type === 'image' || type === 'video' || type === 'document') ? m.body : '';
   const name = m._data?.notifyName?.trim() || undefined;
   return { id: `wa:${m.id._serialized}`, chat, text, type, receivedAt, ...(name ? { name } : {}) };

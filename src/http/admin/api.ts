@@ -88,24 +88,25 @@ export function apiRouter(deps: ApiDeps): express.Router {
 
   api.get('/api/status', route((_req, res) => res.json({ channel: desk.channel() })));
 
-  api.get('/api/handoffs', route((_req, res) => res.json({ handoffs: desk.inbox() })));
-  api.get('/api/handoffs/:id', route((req, res) => res.json({ handoff: desk.handoff(id(req)) })));
-  api.post('/api/handoffs/:id/claim', route((req, res) => {
-    res.json({ handoff: desk.claim(id(req), text(req, 'staff', { required: false, max: 80 }) ?? 'staff') });
+  api.get('/api/handoffs', route(async (_req, res) => res.json({ handoffs: await desk.inbox() })));
+  api.get('/api/handoffs/:id', route(async (req, res) => res.json({ handoff: await desk.handoff(id(req)) })));
+  api.post('/api/handoffs/:id/claim', route(async (req, res) => {
+    const handoff = id(req);
+    res.json({ handoff: await desk.claim(handoff, text(req, 'staff', { required: false, max: 80 }) ?? 'staff') });
   }));
   api.post('/api/handoffs/:id/reply', route(async (req, res) => {
     const handoff = id(req);
     const message = text(req, 'text', { required: true, max: 4000 })!;
     res.json(await desk.reply(handoff, message));
   }));
-  api.post('/api/handoffs/:id/resolve', route((req, res) => res.json({ handoff: desk.resolve(id(req)) })));
+  api.post('/api/handoffs/:id/resolve', route(async (req, res) => res.json({ handoff: await desk.resolve(id(req)) })));
 
-  api.get('/api/consultations', route((req, res) => {
+  api.get('/api/consultations', route(async (req, res) => {
     const from = req.query.from;
     if (from !== undefined && typeof from !== 'string') throw new DeskError(400, '"from" must be a date YYYY-MM-DD');
-    res.json({ consultations: desk.consultations(from, intQuery(req, 'days', 14, 1, 366)) });
+    res.json({ consultations: await desk.consultations(from, intQuery(req, 'days', 14, 1, 366)) });
   }));
-  api.get('/api/consultations/:id', route((req, res) => res.json({ consultation: desk.consultation(id(req)) })));
+  api.get('/api/consultations/:id', route(async (req, res) => res.json({ consultation: await desk.consultation(id(req)) })));
   api.post('/api/consultations/:id/confirm', route(async (req, res) => {
     const consultation = id(req);
     res.json({ consultation: await desk.confirm(consultation, text(req, 'message', { required: false, max: 1000 })) });
@@ -114,11 +115,11 @@ export function apiRouter(deps: ApiDeps): express.Router {
     const consultation = id(req);
     res.json({ consultation: await desk.cancel(consultation, text(req, 'message', { required: true, max: 1000 })!) });
   }));
-  api.post('/api/consultations/:id/complete', route((req, res) => res.json({ consultation: desk.complete(id(req)) })));
+  api.post('/api/consultations/:id/complete', route(async (req, res) => res.json({ consultation: await desk.complete(id(req)) })));
 
-  api.get('/api/insights', route((req, res) => res.json({ insights: desk.insights(intQuery(req, 'days', 30, 1, 365)) })));
-  api.get('/api/insights/unrecognised.yaml', route((req, res) => {
-    res.type('text/yaml').send(desk.insightsYaml(intQuery(req, 'days', 30, 1, 365)));
+  api.get('/api/insights', route(async (req, res) => res.json({ insights: await desk.insights(intQuery(req, 'days', 30, 1, 365)) })));
+  api.get('/api/insights/unrecognised.yaml', route(async (req, res) => {
+    res.type('text/yaml').send(await desk.insightsYaml(intQuery(req, 'days', 30, 1, 365)));
   }));
   api.get('/api/content', route((_req, res) => res.json({ content: desk.content() })));
 

@@ -5,13 +5,21 @@
 import { stringify } from 'yaml';
 import { formatInterval } from '../../booking/slots';
 import { zonedParts, zonedTimeToUtc, addDays } from '../../booking/office-hours';
+import { canBecome } from '../../booking/status';
+import type { ChannelStatus } from '../../channels/channel';
+import type { Clock } from '../../clock';
 import type { ExplainerLibrary } from '../../content/explainers';
 import { STRINGS } from '../../dialogue/strings';
 import { displayChat } from '../../handoff/notify';
 import { NONE, type Lang } from '../../nlu/types';
-import type { ConsultationRecord, ConsultationStatus, HandoffRecord, Store, TranscriptEntry } from '../../storage/types';
-import type { Clock, TurnRunner } from '../../turn';
-import type { ChannelStatus } from '../server';
+import type { ConsultationRecord, ConsultationStatus, HandoffRecord, Store, TranscriptEntry } from '../../store';
+import type { TurnApplier } from '../../turn/apply';
+import { recordStaffMessage } from '../../turn/runner';
+import type { OutboxSender } from '../../turn/sender';
+import { ERASED_CHAT } from '../../storage/rows';
+
+/** Whether a message to a client went out: sent now, waiting in the outbox (channel down), or given up. */
+export type Delivery = 'sent' | 'queued' | 'failed';
 
 /** A handoff as the inbox lists it. */
 export interface InboxItem extends HandoffRecord {
@@ -64,7 +72,8 @@ const DAY_MS = 86_400_000;
 /** What the desk needs. */
 export interface DeskDeps {
   readonly store: Store;
-  readonly runner: Pick<TurnRunner, 'sendToClient'>;
+  readonly sender: Pick<OutboxSender, 'flush'>;
+  readonly applier: Pick<TurnApplier, 'closeConsultationHandoff'>;
   readonly library: ExplainerLibrary;
   readonly timezone: string;
   readonly clock: Clock;
@@ -86,74 +95,87 @@ export class Desk {
   }
 
   /** Open handoffs: urgent first, then the longest waiting. */
-  inbox(): InboxItem[] {
-    return this.deps.store.openHandoffs().map((h) => this.item(h));
+  async inbox(): Promise<InboxItem[]> {
+    return Promise.all((await this.deps.store.openHandoffs()).map((h) => this.item(h)));
   }
 
   /** One handoff with the client's transcript; throws 404 when unknown. */
-  handoff(id: number): InboxItem & { transcript: TranscriptEntry[] } {
-    const h = this.deps.store.handoff(id);
+  async handoff(id: number): Promise<InboxItem & { transcript: TranscriptEntry[] }> {
+    const h = await this.deps.store.handoff(id);
     if (!h) throw new DeskError(404, 'no such handoff');
-    return { ...this.item(h), transcript: this.deps.store.transcript(h.chat) };
+    return { ...(await this.item(h)), transcript: await this.deps.store.transcript(h.chat) };
   }
 
-  claim(id: number, staff: string): InboxItem {
-    if (!this.deps.store.claimHandoff(id, staff, this.deps.clock.now())) throw this.notOpen(id);
-    return this.item(this.deps.store.handoff(id)!);
+  async claim(id: number, staff: string): Promise<InboxItem> {
+    const h = await this.openHandoff(id);
+    const now = this.deps.clock.now().toISOString();
+    const updated = await this.deps.store.withChat(h.chat, async (tx) => {
+      const open = await tx.openHandoff();
+      if (!open || open.id !== id) return undefined;
+      return tx.updateHandoff(id, { claimedBy: staff.slice(0, 80), lastStaffAt: open.lastStaffAt ?? now });
+    });
+    if (!updated) throw await this.notOpen(id);
+    return this.item(updated);
   }
 
   /** Sends a staff reply to the handoff's client through the channel; counts as staff activity (the bot stays quiet). */
-  async reply(id: number, text: string): Promise<{ delivery: 'sent' | 'queued' }> {
-    const h = this.deps.store.handoff(id);
+  async reply(id: number, text: string): Promise<{ delivery: Delivery }> {
+    const h = await this.deps.store.handoff(id);
     if (!h) throw new DeskError(404, 'no such handoff');
-    if (h.chat === 'erased') throw new DeskError(409, 'the client erased their data');
-    const delivery = await this.deps.runner.sendToClient(h.chat, text, 'staff');
-    return { delivery };
+    if (h.chat === ERASED_CHAT) throw new DeskError(409, 'the client erased their data');
+    return { delivery: await this.tell(h.chat, text, 'staff') };
   }
 
   /** Resolves a handoff: the bot answers that client again. */
-  resolve(id: number): InboxItem {
-    if (!this.deps.store.resolveHandoff(id, this.deps.clock.now(), 'staff')) throw this.notOpen(id);
-    return this.item(this.deps.store.handoff(id)!);
+  async resolve(id: number): Promise<InboxItem> {
+    const h = await this.openHandoff(id);
+    const now = this.deps.clock.now().toISOString();
+    const updated = await this.deps.store.withChat(h.chat, async (tx) => {
+      const open = await tx.openHandoff();
+      if (!open || open.id !== id) return undefined;
+      return tx.updateHandoff(id, { status: 'resolved', resolvedAt: now, resolution: 'staff' });
+    });
+    if (!updated) throw await this.notOpen(id);
+    return this.item(updated);
   }
 
   /** Consultations whose day (firm time) is in [from, from + days). `from` is YYYY-MM-DD; default today. */
-  consultations(from?: string, days = 14): ConsultationView[] {
+  async consultations(from?: string, days = 14): Promise<ConsultationView[]> {
     const start = from ? parseDay(from) : this.today();
     const to = addDays(start, days);
     const range = { from: zonedTimeToUtc(start.year, start.month, start.day, 0, 0, this.deps.timezone), to: zonedTimeToUtc(to.year, to.month, to.day, 0, 0, this.deps.timezone) };
-    return this.deps.store.consultations(range).map((c) => this.view(c));
+    return (await this.deps.store.consultations(range)).map((c) => this.view(c));
   }
 
-  consultation(id: number): ConsultationView {
-    const c = this.deps.store.consultation(id);
+  async consultation(id: number): Promise<ConsultationView> {
+    const c = await this.deps.store.consultation(id);
     if (!c) throw new DeskError(404, 'no such consultation');
     return this.view(c);
   }
 
   /** Confirms a requested consultation and tells the client (their language), with an optional note from staff. */
-  async confirm(id: number, note?: string): Promise<ConsultationView> {
-    const c = this.change(id, 'confirmed', note);
-    await this.tell(c, [STRINGS[c.lang].consultationConfirmed(this.whenFor(c), c.mode), note].filter(Boolean).join('\n\n'));
-    return c;
+  async confirm(id: number, note?: string): Promise<ConsultationView & { delivery: Delivery }> {
+    const c = await this.change(id, 'confirmed', note);
+    const delivery = await this.tellClient(c, [STRINGS[c.lang].consultationConfirmed(this.whenFor(c), c.mode), note].filter(Boolean).join('\n\n'));
+    return { ...c, delivery };
   }
 
   /** Cancels a consultation and tells the client why (the message is required). */
-  async cancel(id: number, message: string): Promise<ConsultationView> {
-    const c = this.change(id, 'cancelled', message);
-    await this.tell(c, `${STRINGS[c.lang].consultationCancelledByFirm(this.whenFor(c))}\n\n${message}`);
-    return c;
+  async cancel(id: number, message: string): Promise<ConsultationView & { delivery: Delivery }> {
+    const c = await this.change(id, 'cancelled', message);
+    const delivery = await this.tellClient(c, `${STRINGS[c.lang].consultationCancelledByFirm(this.whenFor(c))}\n\n${message}`);
+    return { ...c, delivery };
   }
 
-  complete(id: number): ConsultationView {
+  complete(id: number): Promise<ConsultationView> {
     return this.change(id, 'completed');
   }
 
   /** Messages per day, intents, fallback rate and the most frequent unrecognised messages over the last `days`. */
-  insights(days = 30): Insights {
+  async insights(days = 30): Promise<Insights> {
     const now = this.deps.clock.now();
     const from = new Date(now.getTime() - days * DAY_MS);
-    const rows = this.deps.store.inboundSince(from);
+    const rows = await this.deps.store.inboundSince(from);
     const perDay = new Map<string, { messages: number; fallback: number }>();
     const intents = new Map<string, number>();
     let classified = 0;
@@ -180,13 +202,13 @@ export class Desk {
       intents: [...intents.entries()].filter(([intent]) => !intent.includes(':') && intent !== 'unclassified').sort((a, b) => b[1] - a[1]).map(([intent, count]) => ({ intent, count })),
       total: rows.length,
       fallbackRate: classified === 0 ? 0 : fallback / classified,
-      unrecognised: this.deps.store.unrecognised(from, 50),
+      unrecognised: await this.deps.store.unrecognised(from, 50),
     };
   }
 
   /** The unrecognised messages as YAML to paste into `intents/<id>.yml` after choosing the right intent. */
-  insightsYaml(days = 30): string {
-    const { unrecognised } = this.insights(days);
+  async insightsYaml(days = 30): Promise<string> {
+    const { unrecognised } = await this.insights(days);
     const byLang = { en: [] as string[], es: [] as string[] };
     for (const u of unrecognised) (u.lang === 'es' ? byLang.es : byLang.en).push(u.text);
     const header = [
@@ -215,21 +237,45 @@ export class Desk {
     return zonedParts(this.deps.clock.now(), this.deps.timezone);
   }
 
-  private change(id: number, status: ConsultationStatus, note?: string): ConsultationView {
-    const existing = this.deps.store.consultation(id);
+  /** A status change by staff, if the rules allow it; the consultation's handoff closes with it (the bot answers again). */
+  private async change(id: number, status: ConsultationStatus, note?: string): Promise<ConsultationView> {
+    const existing = await this.deps.store.consultation(id);
     if (!existing) throw new DeskError(404, 'no such consultation');
-    if (!this.deps.store.setConsultationStatus(id, status, this.deps.clock.now(), note)) {
-      throw new DeskError(409, `a ${existing.status} consultation cannot become ${status}`);
-    }
-    // Staff have dealt with the request: the consultation handoff is done and the bot answers the client again.
-    const open = this.deps.store.openHandoffs().find((h) => h.consultationId === id && h.kind === 'consultation');
-    if (open && status !== 'completed') this.deps.store.resolveHandoff(open.id, this.deps.clock.now(), 'staff');
-    return this.view(this.deps.store.consultation(id)!);
+    if (!canBecome(existing.status, status)) throw new DeskError(409, `a ${existing.status} consultation cannot become ${status}`);
+    const at = this.deps.clock.now();
+    const changed = await this.deps.store.withChat(existing.chat, async (tx) => {
+      const updated = await tx.updateConsultation(id, existing.status, { status, note, at: at.toISOString() });
+      if (updated && status !== 'completed') await this.deps.applier.closeConsultationHandoff(tx, id, at);
+      return updated;
+    });
+    if (!changed) throw new DeskError(409, 'the consultation changed meanwhile; reload and try again');
+    return this.view(changed);
   }
 
-  private async tell(c: ConsultationView, text: string): Promise<void> {
-    if (c.chat === 'erased') return;
-    await this.deps.runner.sendToClient(c.chat, text, 'firm');
+  /** Tells a consultation's client (nothing when they erased their data). */
+  private async tellClient(c: ConsultationView, text: string): Promise<Delivery> {
+    if (c.chat === ERASED_CHAT) return 'failed';
+    return this.tell(c.chat, text, 'firm');
+  }
+
+  /**
+   * Sends a message to a client from the firm, in the chat's order: `staff` (a reply typed in the dashboard, recorded as
+   * staff activity, so the bot pauses there) or `firm` (a confirmation written by Puente on staff's behalf). It is
+   * queued first, so a channel that is down sends it later; says whether it went out now.
+   */
+  private async tell(chat: string, text: string, as: 'staff' | 'firm'): Promise<Delivery> {
+    const now = this.deps.clock.now();
+    const [entry] = await this.deps.store.withChat(chat, async (tx) => {
+      if (as === 'staff') await recordStaffMessage(tx, text, now);
+      else {
+        await tx.touchContact(now);
+        await tx.addMessages([{ direction: 'out', author: 'bot', type: 'text', text, at: now.toISOString() }]);
+      }
+      return tx.enqueue([text], now);
+    });
+    await this.deps.sender.flush(chat);
+    const state = await this.deps.store.outboxState(entry.id);
+    return state === 'failed' ? 'failed' : state ? 'sent' : 'queued';
   }
 
   /** The consultation's time in the client's language (or their stated preference). */
@@ -237,12 +283,19 @@ export class Desk {
     return c.slot ? formatInterval(c.slot, this.deps.timezone, c.lang) : (c.preference ?? '');
   }
 
-  private notOpen(id: number): DeskError {
-    return this.deps.store.handoff(id) ? new DeskError(409, 'the handoff is already resolved') : new DeskError(404, 'no such handoff');
+  private async openHandoff(id: number): Promise<HandoffRecord> {
+    const h = await this.deps.store.handoff(id);
+    if (!h) throw new DeskError(404, 'no such handoff');
+    if (h.status !== 'open') throw new DeskError(409, 'the handoff is already resolved');
+    return h;
   }
 
-  private item(h: HandoffRecord): InboxItem {
-    const c = h.consultationId !== undefined ? this.deps.store.consultation(h.consultationId) : undefined;
+  private async notOpen(id: number): Promise<DeskError> {
+    return (await this.deps.store.handoff(id)) ? new DeskError(409, 'the handoff is already resolved') : new DeskError(404, 'no such handoff');
+  }
+
+  private async item(h: HandoffRecord): Promise<InboxItem> {
+    const c = h.consultationId !== undefined ? await this.deps.store.consultation(h.consultationId) : undefined;
     const end = h.resolvedAt ? Date.parse(h.resolvedAt) : this.deps.clock.now().getTime();
     return {
       ...h,

@@ -3,7 +3,7 @@
  * claim and resolve.
  */
 import type { InboxItem } from './desk';
-import type { TranscriptEntry } from '../../storage/types';
+import type { TranscriptEntry } from '../../store';
 import { formatTime, html, humanWait, kindBadge, languageName, postForm, statusBadge, whatsappText, type Html } from './views';
 
 const AUTHOR = { client: 'Client', bot: 'Puente', staff: 'Staff' } as const;

@@ -33,7 +33,12 @@ const DONE: Readonly<Record<string, string>> = {
   claimed: 'Claimed. Colleagues see your name in the inbox.',
   resolved: 'Resolved. Puente answers that client again.',
   confirmed: 'Consultation confirmed. The client was told on WhatsApp.',
+  'confirmed-queued': 'Consultation confirmed. WhatsApp is not connected: the client will be told as soon as it is.',
+  'confirmed-failed': 'Consultation confirmed, but the message to the client could not be sent. Please contact them another way.',
   cancelled: 'Consultation cancelled. The client was told on WhatsApp.',
+  'cancelled-queued': 'Consultation cancelled. WhatsApp is not connected: the client will be told as soon as it is.',
+  'cancelled-failed': 'Consultation cancelled, but the message to the client could not be sent. Please contact them another way.',
+  failed: 'The reply could not be sent on WhatsApp. Please contact the client another way.',
   completed: 'Consultation marked completed.',
 };
 
@@ -86,19 +91,19 @@ export function pagesRouter(deps: PagesDeps): express.Router {
   });
 
   /** Sends a whole page; signed-in pages are never cached (shared office computers). */
-  const page = (res: Response, status: number, title: string, body: Html, extra: { active?: NavKey; flash?: string; refresh?: number } = {}) => {
+  const page = async (res: Response, status: number, title: string, body: Html, extra: { active?: NavKey; flash?: string; refresh?: number } = {}) => {
     const csrf = res.locals.csrf as string | undefined;
-    const inbox = csrf ? desk.inbox() : [];
+    const inbox = csrf ? await desk.inbox() : [];
     const session = csrf ? { csrf, inbox: inbox.length, urgent: inbox.filter((i) => i.kind === 'urgent').length } : undefined;
     res.status(status).set('Cache-Control', 'no-store').type('html').send(layout({ title, firmName, session, ...extra }, body));
   };
-  const flash = (req: Request) => (typeof req.query.done === 'string' ? DONE[req.query.done] : undefined);
+  const flash = (req: Request) => (typeof req.query.done === 'string' ? (Object.hasOwn(DONE, req.query.done) ? DONE[req.query.done] : undefined) : undefined);
 
   // Sign in and out.
   router.get('/admin/login', (req, res) => {
     if (auth.session(req)) return res.redirect(303, safeNext(req.query.next));
     const notice = req.query.done === 'signed-out' ? 'You are signed out.' : undefined;
-    page(res, 200, 'Sign in', loginView(firmName, safeNext(req.query.next), undefined, notice));
+    void page(res, 200, 'Sign in', loginView(firmName, safeNext(req.query.next), undefined, notice));
   });
   router.post('/admin/login', (req, res) => {
     const address = req.ip ?? 'unknown';
@@ -107,12 +112,12 @@ export function pagesRouter(deps: PagesDeps): express.Router {
     if (wait > 0) {
       const minutes = Math.max(1, Math.ceil(wait / 60_000));
       res.set('Retry-After', String(Math.ceil(wait / 1000)));
-      return page(res, 429, 'Too many attempts', messagePage('Too many attempts', `For safety, signing in from this computer is paused. Please try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`));
+      return void page(res, 429, 'Too many attempts', messagePage('Too many attempts', `For safety, signing in from this computer is paused. Please try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`));
     }
     if (!auth.checkPassword(typeof req.body?.password === 'string' ? req.body.password : undefined)) {
       auth.limiter.fail(address);
       log.warn('dashboard sign-in failed');
-      return page(res, 401, 'Sign in', loginView(firmName, next, 'That password is not right. Please check it and try again.'));
+      return void page(res, 401, 'Sign in', loginView(firmName, next, 'That password is not right. Please check it and try again.'));
     }
     auth.limiter.succeed(address);
     auth.setCookie(res, auth.newSession(), deps.secureCookies);
@@ -128,16 +133,16 @@ export function pagesRouter(deps: PagesDeps): express.Router {
   });
 
   // Inbox and handoffs.
-  router.get('/admin', (req, res) => {
-    page(res, 200, 'Inbox', inboxView(desk.inbox()), { active: 'inbox', flash: flash(req) });
+  router.get('/admin', async (req, res) => {
+    await page(res, 200, 'Inbox', inboxView(await desk.inbox()), { active: 'inbox', flash: flash(req) });
   });
-  router.get('/admin/handoffs/:id', (req, res) => {
-    const item = desk.handoff(idParam(req));
-    page(res, 200, item.name ?? 'Handoff', handoffView(item, res.locals.csrf as string, desk.timezone), { active: 'inbox', flash: flash(req) });
+  router.get('/admin/handoffs/:id', async (req, res) => {
+    const item = await desk.handoff(idParam(req));
+    await page(res, 200, item.name ?? 'Handoff', handoffView(item, res.locals.csrf as string, desk.timezone), { active: 'inbox', flash: flash(req) });
   });
-  router.post('/admin/handoffs/:id/claim', (req, res) => {
+  router.post('/admin/handoffs/:id/claim', async (req, res) => {
     const id = idParam(req);
-    desk.claim(id, field(req, 'staff').slice(0, 80) || 'staff');
+    await desk.claim(id, field(req, 'staff').slice(0, 80) || 'staff');
     res.redirect(303, `/admin/handoffs/${id}?done=claimed`);
   });
   router.post('/admin/handoffs/:id/reply', async (req, res) => {
@@ -148,8 +153,8 @@ export function pagesRouter(deps: PagesDeps): express.Router {
     const { delivery } = await desk.reply(id, text);
     res.redirect(303, `/admin/handoffs/${id}?done=${delivery}`);
   });
-  router.post('/admin/handoffs/:id/resolve', (req, res) => {
-    desk.resolve(idParam(req));
+  router.post('/admin/handoffs/:id/resolve', async (req, res) => {
+    await desk.resolve(idParam(req));
     res.redirect(303, '/admin?done=resolved');
   });
 
@@ -158,10 +163,10 @@ export function pagesRouter(deps: PagesDeps): express.Router {
     const t = desk.today();
     return `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
   };
-  router.get('/admin/consultations', (req, res) => {
+  router.get('/admin/consultations', async (req, res) => {
     const from = typeof req.query.from === 'string' && req.query.from ? req.query.from : today();
-    const list = desk.consultations(from, CONSULTATION_DAYS); // 400 for a malformed date
-    page(res, 200, 'Consultations', consultationsView(list, from, today(), res.locals.csrf as string), { active: 'consultations', flash: flash(req) });
+    const list = await desk.consultations(from, CONSULTATION_DAYS); // 400 for a malformed date
+    await page(res, 200, 'Consultations', consultationsView(list, from, today(), res.locals.csrf as string), { active: 'consultations', flash: flash(req) });
   });
   const backToConsultations = (req: Request, res: Response, id: number, done: string) => {
     let from = field(req, 'from');
@@ -175,19 +180,19 @@ export function pagesRouter(deps: PagesDeps): express.Router {
   router.post('/admin/consultations/:id/confirm', async (req, res) => {
     const id = idParam(req);
     const note = field(req, 'message').slice(0, 1000);
-    await desk.confirm(id, note || undefined);
-    backToConsultations(req, res, id, 'confirmed');
+    const { delivery } = await desk.confirm(id, note || undefined);
+    backToConsultations(req, res, id, delivery === 'sent' ? 'confirmed' : `confirmed-${delivery}`);
   });
   router.post('/admin/consultations/:id/cancel', async (req, res) => {
     const id = idParam(req);
     const message = field(req, 'message');
     if (!message) throw new PageError(400, 'Write a short message to the client saying why the consultation is cancelled; it is sent to them on WhatsApp.');
-    await desk.cancel(id, message.slice(0, 1000));
-    backToConsultations(req, res, id, 'cancelled');
+    const { delivery } = await desk.cancel(id, message.slice(0, 1000));
+    backToConsultations(req, res, id, delivery === 'sent' ? 'cancelled' : `cancelled-${delivery}`);
   });
-  router.post('/admin/consultations/:id/complete', (req, res) => {
+  router.post('/admin/consultations/:id/complete', async (req, res) => {
     const id = idParam(req);
-    desk.complete(id);
+    await desk.complete(id);
     backToConsultations(req, res, id, 'completed');
   });
 
@@ -198,14 +203,14 @@ export function pagesRouter(deps: PagesDeps): express.Router {
     if (!(n >= 1 && n <= 365)) throw new PageError(400, 'The period must be between 1 and 365 days.');
     return n;
   };
-  router.get('/admin/insights', (req, res) => {
-    page(res, 200, 'Insights', insightsView(desk.insights(days(req)), today()), { active: 'insights' });
+  router.get('/admin/insights', async (req, res) => {
+    await page(res, 200, 'Insights', insightsView(await desk.insights(days(req)), today()), { active: 'insights' });
   });
-  router.get('/admin/insights.yaml', (req, res) => {
-    res.set('Cache-Control', 'no-store').type('text/yaml; charset=utf-8').attachment(`unrecognised-${today()}.yaml`).send(desk.insightsYaml(days(req)));
+  router.get('/admin/insights.yaml', async (req, res) => {
+    res.set('Cache-Control', 'no-store').type('text/yaml; charset=utf-8').attachment(`unrecognised-${today()}.yaml`).send(await desk.insightsYaml(days(req)));
   });
-  router.get('/admin/content', (_req, res) => {
-    page(res, 200, 'Content', contentView(desk.content()), { active: 'content' });
+  router.get('/admin/content', async (_req, res) => {
+    await page(res, 200, 'Content', contentView(desk.content()), { active: 'content' });
   });
 
   // Linking WhatsApp.
@@ -213,12 +218,12 @@ export function pagesRouter(deps: PagesDeps): express.Router {
     const channel = desk.channel();
     const qrImage = channel.qr ? await qrDataUrl(channel.qr) : undefined;
     const refresh = channel.state === 'connected' || channel.state === 'none' ? undefined : REFRESH_SECONDS;
-    page(res, 200, 'WhatsApp', whatsappView(channel, qrImage), { active: 'whatsapp', refresh });
+    await page(res, 200, 'WhatsApp', whatsappView(channel, qrImage), { active: 'whatsapp', refresh });
   });
 
   // Any other dashboard address, signed in.
-  router.use('/admin', (_req, res) => {
-    page(res, 404, 'Not found', messagePage('Page not found', 'There is no page at this address.', { href: '/admin', label: 'Back to the inbox' }));
+  router.use('/admin', async (_req, res) => {
+    await page(res, 404, 'Not found', messagePage('Page not found', 'There is no page at this address.', { href: '/admin', label: 'Back to the inbox' }));
   });
 
   // Errors become a short page: the message of an expected error, never a stack trace.
@@ -226,7 +231,7 @@ export function pagesRouter(deps: PagesDeps): express.Router {
     const { status, message } = describe(err);
     if (status >= 500) log.error({ err }, 'dashboard error');
     if (res.headersSent) return;
-    page(res, status, status === 404 ? 'Not found' : 'Problem', messagePage(HEADING[status] ?? 'Something went wrong', message, { href: '/admin', label: 'Back to the inbox' }));
+    void page(res, status, status === 404 ? 'Not found' : 'Problem', messagePage(HEADING[status] ?? 'Something went wrong', message, { href: '/admin', label: 'Back to the inbox' }));
   });
   return router;
 }

@@ -1,7 +1,7 @@
 /**
  * Signing in, and linking WhatsApp (connection state, the QR code to scan, the last error).
  */
-import type { ChannelStatus } from '../server';
+import type { ChannelStatus } from '../../channels/channel';
 import { html, type Html } from './views';
 
 /** The sign-in form; `error` is one polite line. */

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { HandoffKind } from '../../dialogue/types';
-import type { ConsultationStatus } from '../../storage/types';
+import type { ConsultationStatus } from '../../store';
 import { STYLE } from './style';
 
 /** HTML that is safe to insert as is (built by {@link html}, or a constant). */

@@ -1,5 +1,6 @@
 /**
- * Opening the SQLite database: WAL, foreign keys, and versioned migrations tracked in `PRAGMA user_version`.
+ * Opening the SQLite database: WAL, foreign keys, secure delete, and versioned migrations tracked in
+ * `PRAGMA user_version`.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -117,6 +118,63 @@ export const MIGRATIONS: readonly string[] = [
      given_up_at TEXT
    );
    CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE sent_at IS NULL AND given_up_at IS NULL AND recipient IS NOT NULL;`,
+
+  // 3: the durable inbox; outbox retries, leases and failures; case details; notifications per chat and subject;
+  //    no-show consultations; periodic jobs and named leases shared by every process on the file.
+  `CREATE TABLE inbox (
+     seq INTEGER PRIMARY KEY,
+     chat TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('message', 'staff', 'release')),
+     payload TEXT NOT NULL,
+     not_before TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX inbox_by_chat ON inbox (chat, seq);
+   CREATE INDEX inbox_due ON inbox (not_before);
+   ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+   ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+   ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
+   ALTER TABLE outbox ADD COLUMN last_error TEXT;
+   ALTER TABLE outbox ADD COLUMN failed_at TEXT;
+   UPDATE outbox SET next_attempt_at = created_at;
+   UPDATE outbox SET failed_at = created_at WHERE sent_at IS NULL AND attempts >= 10;
+   DROP INDEX outbox_unsent;
+   CREATE INDEX outbox_pending ON outbox (chat, id) WHERE sent_at IS NULL AND failed_at IS NULL;
+   ALTER TABLE handoffs ADD COLUMN details TEXT;
+   ALTER TABLE contacts ADD COLUMN last_inbound_at TEXT;
+   UPDATE contacts SET last_inbound_at = last_seen_at;
+   ALTER TABLE notifications ADD COLUMN chat TEXT;
+   ALTER TABLE notifications ADD COLUMN subject TEXT;
+   ALTER TABLE notifications ADD COLUMN lease_until TEXT;
+   ALTER TABLE notifications ADD COLUMN lease_owner TEXT;
+   UPDATE notifications SET chat = (SELECT chat FROM handoffs WHERE handoffs.id = notifications.handoff_id);
+   CREATE INDEX notifications_by_chat ON notifications (chat);
+   CREATE INDEX notifications_by_subject ON notifications (subject) WHERE sent_at IS NULL;
+   CREATE TABLE consultations_v3 (
+     id INTEGER PRIMARY KEY,
+     chat TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('requested', 'confirmed', 'cancelled', 'completed', 'no-show')),
+     mode TEXT NOT NULL CHECK (mode IN ('phone', 'office')),
+     name TEXT,
+     topic TEXT,
+     lang TEXT NOT NULL,
+     start_at TEXT,
+     end_at TEXT,
+     preference TEXT,
+     note TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     CHECK ((start_at IS NULL) = (end_at IS NULL)),
+     CHECK (start_at IS NOT NULL OR preference IS NOT NULL OR status NOT IN ('requested', 'confirmed'))
+   );
+   INSERT INTO consultations_v3 SELECT id, chat, status, mode, name, topic, lang, start_at, end_at, preference, note, created_at, updated_at FROM consultations;
+   DROP TABLE consultations;
+   ALTER TABLE consultations_v3 RENAME TO consultations;
+   CREATE UNIQUE INDEX consultations_one_per_slot ON consultations (start_at) WHERE start_at IS NOT NULL AND status IN ('requested', 'confirmed');
+   CREATE INDEX consultations_by_chat ON consultations (chat, status);
+   CREATE INDEX consultations_by_time ON consultations (start_at);
+   CREATE TABLE jobs (name TEXT PRIMARY KEY, next_run_at TEXT NOT NULL);
+   CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TEXT NOT NULL);`,
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the resulting schema version. */
@@ -143,6 +201,8 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted content is overwritten with zeros, so an erasure leaves nothing readable in the file (with a checkpoint).
+  db.pragma('secure_delete = ON');
   migrate(db);
   return db;
 }

@@ -1,0 +1,169 @@
+/**
+ * Journey 7, urgent detention (SPEC §2.7): the urgent path, the open emergency case that listens (details read and
+ * acknowledged, short questions answered, never the same line twice), and the one clarifying question for messages
+ * that only might be an emergency.
+ */
+import { isPaused } from '../../handoff/policy';
+import { atTheDoor } from '../../nlu/urgency';
+import { summarise } from '../../text';
+import { addedDetails, extractDetails, mergeDetails, missingFields } from '../case-details';
+import type { Draft, Kit } from '../draft';
+import { TURN_KINDS } from '../draft';
+import { isAcknowledgement, urgentQuestionOf } from '../signals';
+import type { CaseDetails, Choice } from '../types';
+
+/** After this long, an emergency reported again in an open case is news (staff alerted again) whatever its words. */
+const REALERT_AFTER_MS = 2 * 3_600_000;
+
+/** True while the chat has an open emergency case. */
+export function urgentOpen(d: Draft): boolean {
+  return d.context.handoff?.kind === 'urgent';
+}
+
+/** Staff are writing in the chat: the bot keeps quiet there, but still reads details into the case. */
+export function staffActive(k: Kit, d: Draft): boolean {
+  const h = d.context.handoff;
+  return h !== undefined && h.lastStaffAt !== undefined && isPaused(h, d.now, k.settings.timing);
+}
+
+/**
+ * Gate 1: an emergency wins over every state (after `stop`, during a flood, in a form, in any handoff, while staff
+ * have paused the bot). In an open emergency, a message that only adds details goes to the case instead, unless it
+ * says agents are at the door again or the last alert is hours old.
+ */
+export function emergencyGate(k: Kit, d: Draft): boolean {
+  if (!d.text) return false;
+  if (d.command && d.command.type !== 'urgent') return false;
+  if (d.command?.type !== 'urgent') {
+    const u = k.understand(d);
+    if (u.urgency !== 'now') return false;
+    const open = d.context.handoff;
+    if (open?.kind === 'urgent' && !atTheDoor(u.tokens) && d.now.getTime() - Date.parse(open.activityAt) < REALERT_AFTER_MS) return false;
+    k.followLanguage(d);
+  }
+  k.urgent(d);
+  return true;
+}
+
+/** The urgent path: the rights now, how to find the person and what to send us, the case opened and staff alerted. */
+export function urgentPath(k: Kit, d: Draft): void {
+  const again = urgentOpen(d);
+  const known = mergeDetails(d.context.handoff?.details, d.state.urgent?.details);
+  const found = d.text ? extractDetails(d.text) : {};
+  const details = mergeDetails(known, found) ?? {};
+  d.intent = 'urgent_detention';
+  d.state = {
+    ...d.state,
+    misses: 0, missed: undefined, choices: [], form: undefined,
+    urgent: { handoffId: d.context.handoff?.id, details, lastReply: 'alert' },
+  };
+  d.effects.push({
+    type: 'handoff.requested', kind: 'urgent', lang: d.state.lang, summary: summarise(d.text || d.state.urgent?.details.name || 'emergency'),
+    details: Object.keys(found).length > 0 ? found : undefined,
+  });
+  const s = k.s(d);
+  k.say(d, k.composer.explainer('urgent_detention', d.state.lang));
+  if (again) {
+    // They already have the locator: say the team was alerted again and ask only for what is missing.
+    k.say(d, [s.urgentAgain, askFor(k, d, details)].filter(Boolean).join('\n'));
+    return;
+  }
+  // Worth saying back only when the first message named the person (not just "right now").
+  const named = (['name', 'birthDate', 'country', 'aNumber', 'place'] as const).some((f) => found[f]);
+  const captured = named ? s.urgentCaptured(describe(k, d, found)) : '';
+  k.say(d, [k.composer.section('urgent_detention', 'find', d.state.lang) ?? s.urgentFind, captured].filter(Boolean).join('\n\n'));
+}
+
+/**
+ * Gate: the open emergency case. Details are read into the case and acknowledged (asking only for what is still
+ * missing); short questions get short, safe answers; clear topic questions get their answer; anything else a short
+ * acknowledgement that is never the same line twice in a row. While staff are writing in the chat, details are still
+ * read into the case but the bot says nothing.
+ */
+export function urgentCaseGate(k: Kit, d: Draft): boolean {
+  if (!urgentOpen(d) || !d.text) return false;
+  const s = k.s(d);
+  const known = mergeDetails(d.context.handoff?.details, d.state.urgent?.details) ?? {};
+  const found = extractDetails(d.text);
+  const added = addedDetails(known, found);
+  const details = mergeDetails(known, added) ?? {};
+  d.intent = TURN_KINDS.details;
+  d.state = { ...d.state, urgent: { ...d.state.urgent, details, handoffId: d.context.handoff?.id } };
+  if (Object.keys(added).length > 0) d.effects.push({ type: 'handoff.details', details: added });
+  if (staffActive(k, d)) return true;
+  if (Object.keys(added).length > 0) {
+    const missing = askFor(k, d, details);
+    return reply(k, d, 'captured', [s.urgentCaptured(describe(k, d, added)), missing || s.urgentComplete].join('\n'));
+  }
+  const question = urgentQuestionOf(d.text);
+  if (question) {
+    k.followLanguage(d);
+    return reply(k, d, `q:${question}`, k.s(d).urgentAnswer(question, k.settings.fee));
+  }
+  const u = k.understand(d);
+  if (u.intent !== 'none' && !['greeting', 'thanks', 'goodbye', 'urgent_detention', 'human', 'menu'].includes(u.intent) && !isAcknowledgement(u.tokens)) {
+    k.answer(d, u.intent, d.text);
+    return true;
+  }
+  if (u.intent === 'thanks' || u.intent === 'goodbye') {
+    k.followLanguage(d);
+    return reply(k, d, 'thanks', k.s(d).urgentThanks);
+  }
+  return reply(k, d, 'ack', askFor(k, d, details));
+}
+
+/**
+ * Says the reply for `key`; an acknowledgement (`ack`) rotates through its variants, and a reply that would repeat
+ * the last one word for word becomes a short acknowledgement that points to it.
+ */
+function reply(k: Kit, d: Draft, key: string, text: string): true {
+  const s = k.s(d);
+  const last = d.state.urgent?.lastReply ?? '';
+  const lastAck = Number(/^ack:(\d+)$/.exec(last)?.[1] ?? -1);
+  const nextAck = (lastAck + 1) % s.urgentAcks.length;
+  let said: string;
+  let saidKey: string;
+  if (key === 'ack') {
+    [said, saidKey] = [[s.urgentAcks[nextAck], text].filter(Boolean).join('\n'), `ack:${nextAck}`];
+  } else if (key === last && key.startsWith('q:')) {
+    [said, saidKey] = [`${s.urgentAcks[nextAck]} ${s.seeAbove}`, `ack:${nextAck}`];
+  } else if (key === last) {
+    [said, saidKey] = [s.urgentAcks[nextAck], `ack:${nextAck}`];
+  } else {
+    [said, saidKey] = [text, key];
+  }
+  d.state = { ...d.state, urgent: { ...d.state.urgent!, lastReply: saidKey } };
+  k.say(d, said);
+  return true;
+}
+
+/** "If you know them, also send: date of birth, where…": only the fields still missing; '' when none. */
+function askFor(k: Kit, d: Draft, details: CaseDetails): string {
+  const missing = missingFields(details);
+  return missing.length > 0 ? k.s(d).urgentMissing(missing) : '';
+}
+
+function describe(k: Kit, d: Draft, details: CaseDetails): string {
+  return k.s(d).caseDetails(details);
+}
+
+/**
+ * Gate: a message that might be an emergency ("pls help", "mi esposo", "ayudaaa") gets one question with the
+ * emergency as the first option — neither a silent alert to staff nor a silent miss.
+ */
+export function clarifyGate(k: Kit, d: Draft): boolean {
+  if (!d.text || urgentOpen(d)) return false;
+  const u = k.understand(d);
+  if (u.urgency !== 'possible') return false;
+  k.followLanguage(d);
+  clarify(k, d);
+  return true;
+}
+
+/** "Is someone being detained right now? 1 Yes 2 No…" */
+export function clarify(k: Kit, d: Draft): void {
+  d.intent = TURN_KINDS.clarify;
+  const choices: Choice[] = [{ kind: 'emergency' }, { kind: 'intent', intent: 'know_your_rights' }, { kind: 'intent', intent: 'human' }];
+  d.state = { ...d.state, choices };
+  k.say(d, `${k.s(d).clarifyEmergency}\n${k.composer.list(choices, d.state.lang)}`);
+}

@@ -1,0 +1,610 @@
+/**
+ * The storage port on SQLite (the zero-setup default). One connection; every operation runs in turn, and a chat's
+ * transaction is `BEGIN IMMEDIATE`, so two processes sharing the file serialise their writes and a consultation time
+ * is checked and taken atomically. After an erasure the WAL is checkpointed and truncated, and `secure_delete` has
+ * zeroed what was removed, so nothing of the erased client is left in the files.
+ */
+import type { ConversationState, Effect, TurnContext } from '../../dialogue/types';
+import type { Lang } from '../../nlu/types';
+import {
+  SlotTakenError,
+  type ChatTx, type ConsultationPatch, type ConsultationRecord, type ConsultationStatus, type EffectRecord, type ErasureScope,
+  type FailedReply, type HandoffPatch, type HandoffRecord, type InboxItem, type InboxWork, type NewConsultation, type NewHandoff,
+  type NewMessage, type NewNotification, type NotificationRecord, type OutboxEntry, type PurgeCounts, type RetentionPlan, type Store,
+  type TranscriptEntry, HANDOFF_PRIORITY,
+} from '../../store';
+import type { Interval } from '../../dialogue/types';
+import {
+  ERASED_CHAT, messageKey, toConsultation, toFailed, toHandoff, toInboxItem, toNotification, toOutbox, workChat, workPayload,
+  type ConsultationRow, type FailedRow, type HandoffRow, type InboxRow, type NotificationRow, type OutboxRow,
+} from '../rows';
+import { ERASURE_NOTE } from '../../privacy/erasure';
+import { openDatabase, type Db } from './database';
+
+/** Runs tasks one after another (SQLite has one writer; the connection is shared by every caller). */
+class Serial {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => T | Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.then(() => undefined, () => undefined);
+    return result;
+  }
+}
+
+const ACTIVE = `status IN ('requested', 'confirmed')`;
+
+function statements(db: Db) {
+  return {
+    claimId: db.prepare('INSERT OR IGNORE INTO processed_messages (message_id, chat, processed_at) VALUES (?, ?, ?)'),
+    inboxAdd: db.prepare('INSERT INTO inbox (chat, kind, payload, not_before, created_at) VALUES (?, ?, ?, ?, ?)'),
+    inboxNext: db.prepare<[string, string], InboxRow>('SELECT * FROM inbox WHERE chat = ? AND not_before <= ? ORDER BY seq LIMIT 1'),
+    inboxDone: db.prepare('DELETE FROM inbox WHERE seq = ?'),
+    inboxChats: db.prepare<[string, number], { chat: string }>(
+      'SELECT chat FROM inbox WHERE not_before <= ? GROUP BY chat ORDER BY MIN(seq) LIMIT ?',
+    ),
+    inboxNextAt: db.prepare<[], { at: string | null }>('SELECT MIN(not_before) AS at FROM inbox'),
+    state: db.prepare<[string], { state: string }>('SELECT state FROM conversations WHERE chat = ?'),
+    saveState: db.prepare(
+      `INSERT INTO conversations (chat, state, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (chat) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+    ),
+    touchContact: db.prepare(
+      `INSERT INTO contacts (chat, name, lang, created_at, last_seen_at, last_inbound_at) VALUES (@chat, @name, COALESCE(@lang, 'en'), @at, @at, @inboundAt)
+       ON CONFLICT (chat) DO UPDATE SET name = COALESCE(@name, name), lang = COALESCE(@lang, lang), last_seen_at = @at,
+       last_inbound_at = COALESCE(@inboundAt, last_inbound_at)`,
+    ),
+    contact: db.prepare<[string], { name: string | null; lang: Lang }>('SELECT name, lang FROM contacts WHERE chat = ?'),
+    message: db.prepare(
+      `INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at)
+       VALUES (@chat, @direction, @author, @messageId, @type, @text, @intent, @confidence, @lang, @at)`,
+    ),
+    outboxAdd: db.prepare('INSERT INTO outbox (chat, text, created_at, next_attempt_at) VALUES (?, ?, ?, ?)'),
+    effect: db.prepare('INSERT INTO effects (chat, type, payload, created_at) VALUES (?, ?, ?, ?)'),
+    openHandoff: db.prepare<[string], HandoffRow>(`SELECT * FROM handoffs WHERE chat = ? AND status = 'open'`),
+    pastCase: db.prepare<[string], HandoffRow>(
+      `SELECT * FROM handoffs WHERE chat = ? AND status = 'resolved' AND resolution IS NOT 'client-withdrew' ORDER BY resolved_at DESC, id DESC LIMIT 1`,
+    ),
+    handoff: db.prepare<[number], HandoffRow>('SELECT * FROM handoffs WHERE id = ?'),
+    handoffsOf: db.prepare<[string], HandoffRow>('SELECT * FROM handoffs WHERE chat = ? ORDER BY id DESC'),
+    openHandoffs: db.prepare<[], HandoffRow>(`SELECT * FROM handoffs WHERE status = 'open' ORDER BY priority, created_at, id`),
+    insertHandoff: db.prepare(
+      `INSERT INTO handoffs (chat, kind, priority, lang, name, summary, details, consultation_id, created_at, activity_at, last_staff_at)
+       VALUES (@chat, @kind, @priority, @lang, @name, @summary, @details, @consultationId, @at, @at, @lastStaffAt)`,
+    ),
+    updateHandoff: db.prepare(
+      `UPDATE handoffs SET kind = COALESCE(@kind, kind), priority = COALESCE(@priority, priority), lang = COALESCE(@lang, lang),
+       name = COALESCE(@name, name), summary = COALESCE(@summary, summary), details = COALESCE(@details, details),
+       consultation_id = COALESCE(@consultationId, consultation_id), activity_at = COALESCE(@activityAt, activity_at),
+       last_staff_at = COALESCE(@lastStaffAt, last_staff_at), claimed_by = COALESCE(@claimedBy, claimed_by),
+       status = COALESCE(@status, status), resolved_at = COALESCE(@resolvedAt, resolved_at), resolution = COALESCE(@resolution, resolution)
+       WHERE id = @id AND chat = @chat`,
+    ),
+    consultation: db.prepare<[number], ConsultationRow>('SELECT * FROM consultations WHERE id = ?'),
+    upcoming: db.prepare<[string, string], ConsultationRow>(
+      `SELECT * FROM consultations WHERE chat = ? AND ${ACTIVE} AND (end_at IS NULL OR end_at > ?) ORDER BY start_at IS NULL, start_at, id`,
+    ),
+    busy: db.prepare<[string], { start: string; end: string }>(
+      `SELECT start_at AS start, end_at AS end FROM consultations WHERE ${ACTIVE} AND start_at IS NOT NULL AND end_at > ? ORDER BY start_at`,
+    ),
+    overlapping: db.prepare<[string, string, number], { id: number }>(
+      `SELECT id FROM consultations WHERE ${ACTIVE} AND start_at IS NOT NULL AND start_at < ? AND end_at > ? AND id != ? LIMIT 1`,
+    ),
+    insertConsultation: db.prepare(
+      `INSERT INTO consultations (chat, status, mode, name, topic, lang, start_at, end_at, preference, created_at, updated_at)
+       VALUES (@chat, 'requested', @mode, @name, @topic, @lang, @start, @end, @preference, @at, @at)`,
+    ),
+    updateConsultation: db.prepare(
+      `UPDATE consultations SET status = COALESCE(@status, status),
+       start_at = CASE WHEN @setSlot THEN @start ELSE start_at END, end_at = CASE WHEN @setSlot THEN @end ELSE end_at END,
+       preference = CASE WHEN @setPreference THEN @preference ELSE preference END, note = COALESCE(@note, note), updated_at = @at
+       WHERE id = @id AND chat = @chat AND status = @from`,
+    ),
+    consultationsIn: db.prepare<[string, string], ConsultationRow>(
+      `SELECT * FROM consultations WHERE COALESCE(start_at, created_at) >= ? AND COALESCE(start_at, created_at) < ?
+       ORDER BY COALESCE(start_at, created_at), id`,
+    ),
+    addNotification: db.prepare(
+      `INSERT INTO notifications (chat, handoff_id, event, subject, priority, recipient, text, created_at, not_before, next_attempt_at)
+       VALUES (@chat, @handoffId, @event, @subject, @priority, @recipient, @text, @at, @notBefore, @notBefore)`,
+    ),
+    dropNotifications: db.prepare(
+      'DELETE FROM notifications WHERE subject = ? AND sent_at IS NULL AND given_up_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)',
+    ),
+    outboxHeads: db.prepare<{ now: string; chat: string | null; limit: number }, OutboxRow>(
+      `SELECT o.id, o.chat, o.text, o.attempts, o.created_at, c.last_inbound_at FROM outbox o LEFT JOIN contacts c ON c.chat = o.chat
+       WHERE o.id IN (SELECT MIN(id) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND (@chat IS NULL OR chat = @chat) GROUP BY chat)
+       AND o.next_attempt_at <= @now AND (o.lease_until IS NULL OR o.lease_until <= @now) ORDER BY o.id LIMIT @limit`,
+    ),
+    leaseOutbox: db.prepare('UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE id = ?'),
+    outboxSent: db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, lease_until = NULL, lease_owner = NULL WHERE id = ?'),
+    // The reply to an erasure is the only row left of that chat: once sent, it goes too.
+    outboxForget: db.prepare('DELETE FROM outbox WHERE id = ? AND chat NOT IN (SELECT chat FROM contacts)'),
+    outboxFailed: db.prepare(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = @error, lease_until = NULL, lease_owner = NULL,
+       next_attempt_at = COALESCE(@retryAt, next_attempt_at), failed_at = CASE WHEN @retryAt IS NULL THEN @at ELSE NULL END WHERE id = @id`,
+    ),
+    outboxNextAt: db.prepare<[], { at: string | null }>('SELECT MIN(next_attempt_at) AS at FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL'),
+    outboxState: db.prepare<[number], { sent_at: string | null; failed_at: string | null }>('SELECT sent_at, failed_at FROM outbox WHERE id = ?'),
+    failedReplies: db.prepare<[number], FailedRow>(
+      'SELECT id, chat, text, attempts, last_error, created_at, failed_at FROM outbox WHERE failed_at IS NOT NULL ORDER BY failed_at DESC LIMIT ?',
+    ),
+    dueNotifications: db.prepare<[string, string, number], NotificationRow>(
+      `SELECT * FROM notifications WHERE sent_at IS NULL AND given_up_at IS NULL AND recipient IS NOT NULL
+       AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY priority, id LIMIT ?`,
+    ),
+    leaseNotification: db.prepare('UPDATE notifications SET lease_until = ?, lease_owner = ? WHERE id = ?'),
+    notificationSent: db.prepare('UPDATE notifications SET sent_at = ?, attempts = attempts + 1, lease_until = NULL WHERE id = ?'),
+    notificationFailed: db.prepare(
+      `UPDATE notifications SET attempts = attempts + 1, last_error = @error, next_attempt_at = COALESCE(@retryAt, next_attempt_at),
+       given_up_at = CASE WHEN @retryAt IS NULL THEN @at ELSE NULL END, lease_until = NULL WHERE id = @id`,
+    ),
+    notifications: db.prepare<[number], NotificationRow>('SELECT * FROM notifications ORDER BY id DESC LIMIT ?'),
+    nextNotification: db.prepare<[], { at: string | null }>(
+      'SELECT MIN(next_attempt_at) AS at FROM notifications WHERE sent_at IS NULL AND given_up_at IS NULL AND recipient IS NOT NULL',
+    ),
+    jobInit: db.prepare(`INSERT OR IGNORE INTO jobs (name, next_run_at) VALUES (?, '1970-01-01T00:00:00.000Z')`),
+    jobClaim: db.prepare('UPDATE jobs SET next_run_at = ? WHERE name = ? AND next_run_at <= ?'),
+    lease: db.prepare(
+      `INSERT INTO leases (name, owner, expires_at) VALUES (@name, @owner, @expires)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE leases.owner = excluded.owner OR leases.expires_at <= @now`,
+    ),
+    releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
+    transcript: db.prepare<[string], TranscriptEntry>(
+      'SELECT direction, author, type, text, intent, created_at AS at FROM messages WHERE chat = ? ORDER BY id',
+    ),
+    effects: db.prepare<[], { id: number; chat: string; payload: string; at: string }>('SELECT id, chat, payload, created_at AS at FROM effects ORDER BY id'),
+    inboundSince: db.prepare<[string], { at: string; intent: string | null; lang: string | null }>(
+      `SELECT created_at AS at, intent, lang FROM messages WHERE direction = 'in' AND created_at >= ? ORDER BY id`,
+    ),
+    unrecognised: db.prepare<[string, number], { text: string; lang: string | null; count: number }>(
+      `SELECT lower(trim(text)) AS text, MAX(lang) AS lang, COUNT(*) AS count FROM messages
+       WHERE direction = 'in' AND intent = 'none' AND created_at >= ? AND length(trim(text)) > 0
+       GROUP BY lower(trim(text)) ORDER BY count DESC, MAX(id) DESC LIMIT ?`,
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof statements>;
+
+/** All of Puente's state in one SQLite database file. */
+export class SqliteStore implements Store {
+  readonly backend = 'sqlite' as const;
+  private readonly q: Statements;
+  private readonly serial = new Serial();
+
+  constructor(readonly db: Db) {
+    this.q = statements(db);
+  }
+
+  /** Opens (creating and migrating) the database file; `:memory:` for tests. */
+  static open(file: string): SqliteStore {
+    return new SqliteStore(openDatabase(file));
+  }
+
+  accept(work: readonly InboxWork[], at: Date): Promise<{ chats: string[]; duplicates: number }> {
+    return this.serial.run(() =>
+      this.db.transaction(() => {
+        const iso = at.toISOString();
+        const chats = new Set<string>();
+        let duplicates = 0;
+        for (const w of work) {
+          const chat = workChat(w);
+          if (w.kind === 'message' && this.q.claimId.run(messageKey(w.message.id), chat, iso).changes === 0) {
+            duplicates++;
+            continue;
+          }
+          this.q.inboxAdd.run(chat, w.kind, workPayload(w), iso, iso);
+          chats.add(chat);
+        }
+        return { chats: [...chats], duplicates };
+      }).immediate(),
+    );
+  }
+
+  chatsWithWork(now: Date, limit: number): Promise<string[]> {
+    return this.serial.run(() => this.q.inboxChats.all(now.toISOString(), limit).map((r) => r.chat));
+  }
+
+  nextWorkAt(): Promise<Date | undefined> {
+    return this.serial.run(() => at(this.q.inboxNextAt.get()?.at));
+  }
+
+  withChat<T>(chat: string, fn: (tx: ChatTx) => Promise<T>): Promise<T> {
+    return this.serial.run(async () => {
+      const tx = new SqliteChatTx(this.db, this.q, chat);
+      this.db.exec('BEGIN IMMEDIATE');
+      let result: T;
+      try {
+        result = await fn(tx);
+        this.db.exec('COMMIT');
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      } finally {
+        tx.done = true;
+      }
+      // What an erasure removed must not stay readable in the WAL: move it into the (zeroed) pages and truncate.
+      if (tx.erased) this.db.pragma('wal_checkpoint(TRUNCATE)');
+      return result;
+    });
+  }
+
+  claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string): Promise<OutboxEntry[]> {
+    return this.serial.run(() =>
+      this.db.transaction(() => {
+        const rows = this.q.outboxHeads.all({ now: now.toISOString(), chat: chat ?? null, limit });
+        const until = new Date(now.getTime() + leaseMs).toISOString();
+        for (const r of rows) this.q.leaseOutbox.run(until, owner, r.id);
+        return rows.map(toOutbox);
+      }).immediate(),
+    );
+  }
+
+  markSent(id: number, at: Date): Promise<void> {
+    return this.serial.run(() => {
+      this.q.outboxSent.run(at.toISOString(), id);
+      if (this.q.outboxForget.run(id).changes > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    });
+  }
+
+  markSendFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void> {
+    return this.serial.run(() => void this.q.outboxFailed.run({ id, error: error.slice(0, 300), retryAt: retryAt?.toISOString() ?? null, at: at.toISOString() }));
+  }
+
+  nextOutboxAt(): Promise<Date | undefined> {
+    return this.serial.run(() => at(this.q.outboxNextAt.get()?.at));
+  }
+
+  outboxState(id: number): Promise<boolean | 'failed'> {
+    return this.serial.run(() => {
+      const row = this.q.outboxState.get(id);
+      return row?.failed_at ? 'failed' : row?.sent_at !== null && row !== undefined;
+    });
+  }
+
+  failedReplies(limit = 50): Promise<FailedReply[]> {
+    return this.serial.run(() => this.q.failedReplies.all(limit).map(toFailed));
+  }
+
+  claimNotifications(owner: string, now: Date, leaseMs: number, limit: number): Promise<NotificationRecord[]> {
+    return this.serial.run(() =>
+      this.db.transaction(() => {
+        const iso = now.toISOString();
+        const rows = this.q.dueNotifications.all(iso, iso, limit);
+        const until = new Date(now.getTime() + leaseMs).toISOString();
+        for (const r of rows) this.q.leaseNotification.run(until, owner, r.id);
+        return rows.map(toNotification);
+      }).immediate(),
+    );
+  }
+
+  markNotificationSent(id: number, at: Date): Promise<void> {
+    return this.serial.run(() => void this.q.notificationSent.run(at.toISOString(), id));
+  }
+
+  markNotificationFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void> {
+    return this.serial.run(() => void this.q.notificationFailed.run({ id, error: error.slice(0, 300), retryAt: retryAt?.toISOString() ?? null, at: at.toISOString() }));
+  }
+
+  notifications(limit = 100): Promise<NotificationRecord[]> {
+    return this.serial.run(() => this.q.notifications.all(limit).map(toNotification));
+  }
+
+  nextNotificationAt(): Promise<Date | undefined> {
+    return this.serial.run(() => at(this.q.nextNotification.get()?.at));
+  }
+
+  claimJob(name: string, now: Date, periodMs: number): Promise<boolean> {
+    return this.serial.run(() => {
+      this.q.jobInit.run(name);
+      return this.q.jobClaim.run(new Date(now.getTime() + periodMs).toISOString(), name, now.toISOString()).changes === 1;
+    });
+  }
+
+  acquireLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+    return this.serial.run(
+      () => this.q.lease.run({ name, owner, expires: new Date(now.getTime() + ttlMs).toISOString(), now: now.toISOString() }).changes > 0,
+    );
+  }
+
+  releaseLease(name: string, owner: string): Promise<void> {
+    return this.serial.run(() => void this.q.releaseLease.run(name, owner));
+  }
+
+  openHandoffs(): Promise<HandoffRecord[]> {
+    return this.serial.run(() => this.q.openHandoffs.all().map(toHandoff));
+  }
+
+  handoff(id: number): Promise<HandoffRecord | undefined> {
+    return this.serial.run(() => {
+      const row = this.q.handoff.get(id);
+      return row ? toHandoff(row) : undefined;
+    });
+  }
+
+  handoffsOf(chat: string): Promise<HandoffRecord[]> {
+    return this.serial.run(() => this.q.handoffsOf.all(chat).map(toHandoff));
+  }
+
+  transcript(chat: string): Promise<TranscriptEntry[]> {
+    return this.serial.run(() => this.q.transcript.all(chat));
+  }
+
+  consultation(id: number): Promise<ConsultationRecord | undefined> {
+    return this.serial.run(() => {
+      const row = this.q.consultation.get(id);
+      return row ? toConsultation(row) : undefined;
+    });
+  }
+
+  consultations(range: { from?: Date; to?: Date } = {}): Promise<ConsultationRecord[]> {
+    return this.serial.run(() =>
+      this.q.consultationsIn.all(range.from?.toISOString() ?? '0000', range.to?.toISOString() ?? '9999').map(toConsultation),
+    );
+  }
+
+  effects(chat?: string): Promise<EffectRecord[]> {
+    return this.serial.run(() =>
+      this.q.effects
+        .all()
+        .filter((r) => chat === undefined || r.chat === chat)
+        .map((r) => ({ id: r.id, chat: r.chat, at: r.at, effect: JSON.parse(r.payload) as Effect })),
+    );
+  }
+
+  state(chat: string): Promise<ConversationState | undefined> {
+    return this.serial.run(() => {
+      const row = this.q.state.get(chat);
+      return row ? (JSON.parse(row.state) as ConversationState) : undefined;
+    });
+  }
+
+  inboundSince(from: Date): Promise<{ at: string; intent: string | null; lang: string | null }[]> {
+    return this.serial.run(() => this.q.inboundSince.all(from.toISOString()));
+  }
+
+  unrecognised(from: Date, limit: number): Promise<{ text: string; lang: string | null; count: number }[]> {
+    return this.serial.run(() => this.q.unrecognised.all(from.toISOString(), limit));
+  }
+
+  purge(plan: RetentionPlan): Promise<PurgeCounts> {
+    return this.serial.run(() =>
+      this.db.transaction((): PurgeCounts => {
+        const run = (sql: string, ...params: unknown[]) => this.db.prepare(sql).run(...params).changes;
+        const messages = run('DELETE FROM messages WHERE created_at < ?', plan.messagesBefore);
+        // A contact silent since before the cutoff, with nothing open or upcoming, is forgotten entirely (name, state).
+        const contacts = run(
+          `DELETE FROM contacts WHERE last_seen_at < ?
+           AND chat NOT IN (SELECT chat FROM handoffs WHERE status = 'open')
+           AND chat NOT IN (SELECT chat FROM consultations WHERE ${ACTIVE})`,
+          plan.contactsSilentBefore,
+        );
+        const before = plan.housekeepingBefore;
+        let other = 0;
+        other += run('DELETE FROM outbox WHERE (sent_at IS NOT NULL OR failed_at IS NOT NULL) AND created_at < ?', before);
+        other += run('DELETE FROM effects WHERE created_at < ?', before);
+        other += run('DELETE FROM processed_messages WHERE processed_at < ?', before);
+        other += run('DELETE FROM notifications WHERE created_at < ? AND (sent_at IS NOT NULL OR given_up_at IS NOT NULL OR recipient IS NULL)', before);
+        other += run(
+          `UPDATE handoffs SET summary = '', name = NULL, details = NULL WHERE status = 'resolved' AND resolved_at < ? AND (summary != '' OR name IS NOT NULL OR details IS NOT NULL)`,
+          plan.redactHandoffsBefore,
+        );
+        other += run(
+          `UPDATE consultations SET topic = NULL, preference = NULL WHERE NOT ${ACTIVE} AND updated_at < ? AND (topic IS NOT NULL OR preference IS NOT NULL)`,
+          plan.redactConsultationsBefore,
+        );
+        return { messages, contacts, other };
+      }).immediate(),
+    );
+  }
+
+  ping(): Promise<boolean> {
+    return this.serial.run(() => {
+      try {
+        return this.db.prepare('SELECT 1 AS ok').get() !== undefined;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.serial.run(() => {
+      if (this.db.open) this.db.close();
+    });
+  }
+}
+
+const at = (iso: string | null | undefined): Date | undefined => (iso ? new Date(iso) : undefined);
+
+/** One chat's transaction on SQLite: synchronous statements behind the asynchronous port. */
+class SqliteChatTx implements ChatTx {
+  done = false;
+  erased = false;
+
+  constructor(private readonly db: Db, private readonly q: Statements, readonly chat: string) {}
+
+  private live(): void {
+    if (this.done) throw new Error('transaction already finished');
+  }
+
+  async nextInbox(now: Date): Promise<InboxItem | undefined> {
+    this.live();
+    const row = this.q.inboxNext.get(this.chat, now.toISOString());
+    return row ? toInboxItem(row) : undefined;
+  }
+
+  async finishInbox(seq: number): Promise<void> {
+    this.live();
+    this.q.inboxDone.run(seq);
+  }
+
+  async schedule(work: InboxWork, notBefore: Date): Promise<void> {
+    this.live();
+    this.q.inboxAdd.run(this.chat, work.kind, workPayload(work), notBefore.toISOString(), new Date().toISOString());
+  }
+
+  async state(): Promise<ConversationState | undefined> {
+    this.live();
+    const row = this.q.state.get(this.chat);
+    return row ? (JSON.parse(row.state) as ConversationState) : undefined;
+  }
+
+  async context(now: Date): Promise<TurnContext> {
+    this.live();
+    const iso = now.toISOString();
+    const open = this.q.openHandoff.get(this.chat);
+    const past = open ? undefined : this.q.pastCase.get(this.chat);
+    const handoff = open ? toHandoff(open) : undefined;
+    const pastCase = past ? toHandoff(past) : undefined;
+    return {
+      handoff: handoff && {
+        id: handoff.id, kind: handoff.kind, createdAt: handoff.createdAt, activityAt: handoff.activityAt, lastStaffAt: handoff.lastStaffAt, details: handoff.details,
+      },
+      pastCase: pastCase?.resolvedAt ? { kind: pastCase.kind, resolvedAt: pastCase.resolvedAt, details: pastCase.details } : undefined,
+      consultations: this.q.upcoming.all(this.chat, iso).map((r) => {
+        const c = toConsultation(r);
+        return { id: c.id, status: c.status as 'requested' | 'confirmed', mode: c.mode, slot: c.slot, preference: c.preference };
+      }),
+      busy: this.q.busy.all(iso),
+    };
+  }
+
+  async saveState(state: ConversationState, at: Date): Promise<void> {
+    this.live();
+    this.q.saveState.run(this.chat, JSON.stringify(state), at.toISOString());
+  }
+
+  async touchContact(at: Date, update: { name?: string; lang?: Lang; inbound?: boolean } = {}): Promise<void> {
+    this.live();
+    const iso = at.toISOString();
+    this.q.touchContact.run({ chat: this.chat, name: update.name ?? null, lang: update.lang ?? null, at: iso, inboundAt: update.inbound ? iso : null });
+  }
+
+  async contact(): Promise<{ name?: string; lang: Lang } | undefined> {
+    this.live();
+    const row = this.q.contact.get(this.chat);
+    return row ? { lang: row.lang, ...(row.name ? { name: row.name } : {}) } : undefined;
+  }
+
+  async addMessages(messages: readonly NewMessage[]): Promise<void> {
+    this.live();
+    for (const m of messages) {
+      this.q.message.run({
+        chat: this.chat, direction: m.direction, author: m.author, messageId: m.messageId ? messageKey(m.messageId) : null, type: m.type, text: m.text,
+        intent: m.intent ?? null, confidence: m.confidence ?? null, lang: m.lang ?? null, at: m.at,
+      });
+    }
+  }
+
+  async enqueue(texts: readonly string[], at: Date): Promise<OutboxEntry[]> {
+    this.live();
+    const iso = at.toISOString();
+    return texts.map((text) => ({ id: Number(this.q.outboxAdd.run(this.chat, text, iso, iso).lastInsertRowid), chat: this.chat, text, attempts: 0, createdAt: iso }));
+  }
+
+  async recordEffect(effect: Effect, at: Date): Promise<void> {
+    this.live();
+    this.q.effect.run(this.chat, effect.type, JSON.stringify(effect), at.toISOString());
+  }
+
+  async openHandoff(): Promise<HandoffRecord | undefined> {
+    this.live();
+    const row = this.q.openHandoff.get(this.chat);
+    return row ? toHandoff(row) : undefined;
+  }
+
+  async insertHandoff(h: NewHandoff): Promise<HandoffRecord> {
+    this.live();
+    const id = Number(this.q.insertHandoff.run({
+      chat: this.chat, kind: h.kind, priority: HANDOFF_PRIORITY[h.kind], lang: h.lang, name: h.name ?? null, summary: h.summary,
+      details: h.details ? JSON.stringify(h.details) : null, consultationId: h.consultationId ?? null, at: h.at, lastStaffAt: h.lastStaffAt ?? null,
+    }).lastInsertRowid);
+    return toHandoff(this.q.handoff.get(id)!);
+  }
+
+  async updateHandoff(id: number, p: HandoffPatch): Promise<HandoffRecord> {
+    this.live();
+    this.q.updateHandoff.run({
+      id, chat: this.chat, kind: p.kind ?? null, priority: p.kind ? HANDOFF_PRIORITY[p.kind] : null, lang: p.lang ?? null, name: p.name ?? null,
+      summary: p.summary ?? null, details: p.details ? JSON.stringify(p.details) : null, consultationId: p.consultationId ?? null,
+      activityAt: p.activityAt ?? null, lastStaffAt: p.lastStaffAt ?? null, claimedBy: p.claimedBy ?? null, status: p.status ?? null,
+      resolvedAt: p.resolvedAt ?? null, resolution: p.resolution ?? null,
+    });
+    return toHandoff(this.q.handoff.get(id)!);
+  }
+
+  async consultation(id: number): Promise<ConsultationRecord | undefined> {
+    this.live();
+    const row = this.q.consultation.get(id);
+    return row ? toConsultation(row) : undefined;
+  }
+
+  async upcoming(now: Date): Promise<ConsultationRecord[]> {
+    this.live();
+    return this.q.upcoming.all(this.chat, now.toISOString()).map(toConsultation);
+  }
+
+  private ensureFree(slot: Interval, self: number): void {
+    if (this.q.overlapping.get(slot.end, slot.start, self)) throw new SlotTakenError(slot);
+  }
+
+  async insertConsultation(c: NewConsultation): Promise<ConsultationRecord> {
+    this.live();
+    if (c.slot) this.ensureFree(c.slot, 0);
+    const id = Number(this.q.insertConsultation.run({
+      chat: this.chat, mode: c.mode, name: c.name ?? null, topic: c.topic ?? null, lang: c.lang, start: c.slot?.start ?? null,
+      end: c.slot?.end ?? null, preference: c.preference ?? null, at: c.at,
+    }).lastInsertRowid);
+    return toConsultation(this.q.consultation.get(id)!);
+  }
+
+  async updateConsultation(id: number, from: ConsultationStatus, p: ConsultationPatch): Promise<ConsultationRecord | undefined> {
+    this.live();
+    const staysActive = (p.status ?? from) === 'requested' || (p.status ?? from) === 'confirmed';
+    if (p.slot && staysActive) this.ensureFree(p.slot, id);
+    const changed = this.q.updateConsultation.run({
+      id, chat: this.chat, from, status: p.status ?? null, setSlot: p.slot !== undefined ? 1 : 0, start: p.slot?.start ?? null, end: p.slot?.end ?? null,
+      setPreference: p.preference !== undefined ? 1 : 0, preference: p.preference ?? null, note: p.note ?? null, at: p.at,
+    }).changes;
+    return changed > 0 ? toConsultation(this.q.consultation.get(id)!) : undefined;
+  }
+
+  async addNotifications(notifications: readonly NewNotification[]): Promise<void> {
+    this.live();
+    for (const n of notifications) {
+      this.q.addNotification.run({
+        chat: n.chat ?? null, handoffId: n.handoffId ?? null, event: n.event, subject: n.subject ?? null, priority: n.priority,
+        recipient: n.recipient ?? null, text: n.text, at: n.at, notBefore: n.notBefore,
+      });
+    }
+  }
+
+  async dropPendingNotifications(subject: string): Promise<number> {
+    this.live();
+    return this.q.dropNotifications.run(subject, new Date().toISOString()).changes;
+  }
+
+  async erase(scope: ErasureScope): Promise<void> {
+    this.live();
+    const chat = this.chat;
+    const run = (sql: string, ...params: unknown[]) => this.db.prepare(sql).run(...params);
+    if (scope.consultations === 'anonymise') {
+      // A staff note may name the client; only the note saying why it was cancelled stays.
+      run(`UPDATE consultations SET name = NULL, topic = NULL, preference = NULL, note = CASE WHEN note = ? THEN note ELSE NULL END, chat = ? WHERE chat = ?`, ERASURE_NOTE, ERASED_CHAT, chat);
+    }
+    if (scope.handoffs === 'delete') {
+      run('DELETE FROM notifications WHERE chat = ? OR handoff_id IN (SELECT id FROM handoffs WHERE chat = ?)', chat, chat);
+      run('DELETE FROM handoffs WHERE chat = ?', chat);
+    }
+    if (scope.personalData) {
+      run('DELETE FROM effects WHERE chat = ?', chat);
+      run('DELETE FROM outbox WHERE chat = ?', chat);
+      run('DELETE FROM inbox WHERE chat = ?', chat);
+      run('DELETE FROM contacts WHERE chat = ?', chat); // cascades to conversation state and messages
+    }
+    if (scope.processedIds === 'detach') run('UPDATE processed_messages SET chat = ? WHERE chat = ?', ERASED_CHAT, chat);
+    this.erased = true;
+  }
+}

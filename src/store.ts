@@ -1,0 +1,411 @@
+/**
+ * The storage port: what Puente needs from a database, as records and asynchronous operations. SQLite
+ * (`storage/sqlite`, the zero-setup default) and PostgreSQL (`storage/postgres`, for several servers) implement it,
+ * and one contract suite (test/storage) runs against both.
+ *
+ * Storage only stores. The rules — how a handoff opens or escalates, which consultation status changes are allowed,
+ * what erasure removes and tells staff, what the retention purge keeps — are decided in the domain (`handoff/`,
+ * `booking/`, `privacy/`, `turn/apply.ts`) and applied through these operations, so no backend repeats them.
+ *
+ * A turn runs inside {@link Store.withChat}: one transaction that holds the chat's lock, so one chat's messages are
+ * handled one at a time and in order on any number of servers.
+ */
+import type {
+  CaseDetails, ConsultationMode, ConversationState, Effect, HandoffKind, InboundMessage, Interval, TurnContext,
+} from './dialogue/types';
+import type { Lang } from './nlu/types';
+
+// ── records ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Handoff kinds in priority order: a lower number is served first. */
+export const HANDOFF_PRIORITY: Readonly<Record<HandoffKind, number>> = { urgent: 0, human: 1, consultation: 2, advice: 3 };
+
+/** How a handoff ended. */
+export type HandoffResolution = 'staff' | 'staff-resumed-bot' | 'client-withdrew' | 'client-erased' | 'consultation-closed' | 'idle';
+
+/** A handoff as staff see it. */
+export interface HandoffRecord {
+  readonly id: number;
+  readonly chat: string;
+  readonly kind: HandoffKind;
+  readonly priority: number;
+  readonly status: 'open' | 'resolved';
+  readonly lang: Lang;
+  readonly name?: string;
+  readonly summary: string;
+  readonly details?: CaseDetails;
+  readonly consultationId?: number;
+  readonly claimedBy?: string;
+  readonly createdAt: string;
+  readonly activityAt: string;
+  readonly lastStaffAt?: string;
+  readonly resolvedAt?: string;
+  readonly resolution?: HandoffResolution;
+}
+
+/** Where a consultation stands. */
+export type ConsultationStatus = 'requested' | 'confirmed' | 'cancelled' | 'completed' | 'no-show';
+
+/** A consultation request. */
+export interface ConsultationRecord {
+  readonly id: number;
+  readonly chat: string;
+  readonly status: ConsultationStatus;
+  readonly mode: ConsultationMode;
+  readonly name?: string;
+  readonly topic?: string;
+  readonly lang: Lang;
+  readonly slot?: Interval;
+  readonly preference?: string;
+  readonly note?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A transcript line. */
+export interface TranscriptEntry {
+  readonly direction: 'in' | 'out';
+  readonly author: 'client' | 'bot' | 'staff';
+  readonly type: string;
+  readonly text: string;
+  readonly intent: string | null;
+  readonly at: string;
+}
+
+/** A transcript line to write. */
+export interface NewMessage {
+  readonly direction: 'in' | 'out';
+  readonly author: 'client' | 'bot' | 'staff';
+  readonly messageId?: string;
+  readonly type: string;
+  readonly text: string;
+  readonly intent?: string | null;
+  readonly confidence?: number | null;
+  readonly lang?: Lang | null;
+  readonly at: string;
+}
+
+/** A recorded effect. */
+export interface EffectRecord {
+  readonly id: number;
+  readonly chat: string;
+  readonly effect: Effect;
+  readonly at: string;
+}
+
+/** A reply waiting to be (or already) sent. */
+export interface OutboxEntry {
+  readonly id: number;
+  readonly chat: string;
+  readonly text: string;
+  /** Send attempts so far (before this one). */
+  readonly attempts: number;
+  readonly createdAt: string;
+  /** When the client last wrote (Meta's 24-hour customer-service window runs from here), if known. */
+  readonly lastInboundAt?: string;
+}
+
+/** A reply that could not be delivered, for the dashboard. */
+export interface FailedReply {
+  readonly id: number;
+  readonly chat: string;
+  readonly text: string;
+  readonly attempts: number;
+  readonly lastError?: string;
+  readonly createdAt: string;
+  readonly failedAt: string;
+}
+
+/** Something staff must hear about. */
+export type StaffEvent =
+  | {
+      readonly type: 'handoff';
+      readonly handoff: HandoffRecord;
+      /** True when an open handoff became more urgent (e.g. human → urgent). */
+      readonly escalated: boolean;
+      /** True when an emergency was reported again in an open urgent case. */
+      readonly again?: boolean;
+      readonly consultation?: ConsultationRecord;
+    }
+  /** New details on an open urgent case. */
+  | { readonly type: 'handoff.details'; readonly handoff: HandoffRecord; readonly added: CaseDetails; readonly note?: string }
+  | { readonly type: 'consultation.cancelled'; readonly consultation: ConsultationRecord; readonly byErasure: boolean }
+  | { readonly type: 'consultation.moved'; readonly consultation: ConsultationRecord };
+
+/** What to send staff about an event: the text, to whom, and not before when (office hours, except urgent). */
+export interface NotificationPlan {
+  readonly recipients: readonly string[];
+  readonly text: string;
+  readonly priority: number;
+  readonly notBefore: Date;
+  /** Notifications about the same thing (one consultation): a newer one replaces an older one still waiting. */
+  readonly subject?: string;
+}
+
+/** Turns staff events into notifications; called inside the transaction that records the event. */
+export type NotificationPlanner = (event: StaffEvent, at: Date) => NotificationPlan;
+
+/** A staff notification to write. */
+export interface NewNotification {
+  /** The client chat it is about (erasure removes it); undefined for notifications that name no client. */
+  readonly chat?: string;
+  readonly handoffId?: number;
+  readonly event: string;
+  readonly subject?: string;
+  readonly priority: number;
+  /** Staff number; undefined when no number is configured (the record is for the dashboard only). */
+  readonly recipient?: string;
+  readonly text: string;
+  readonly at: string;
+  readonly notBefore: string;
+}
+
+/** A staff notification and its delivery state. */
+export interface NotificationRecord {
+  readonly id: number;
+  readonly handoffId?: number;
+  readonly event: string;
+  readonly subject?: string;
+  readonly priority: number;
+  readonly recipient?: string;
+  readonly text: string;
+  readonly createdAt: string;
+  readonly notBefore: string;
+  readonly nextAttemptAt: string;
+  readonly attempts: number;
+  readonly lastError?: string;
+  readonly sentAt?: string;
+  readonly givenUpAt?: string;
+}
+
+/** Thrown by a write whose consultation time another client already holds; the transaction changed nothing. */
+export class SlotTakenError extends Error {
+  constructor(readonly slot: Interval) {
+    super('that consultation time is already taken');
+  }
+}
+
+/** Work waiting in the inbox of a chat, handled in order. */
+export type InboxWork =
+  /** A client's message, stored before the channel acknowledged it. */
+  | { readonly kind: 'message'; readonly message: InboundMessage }
+  /** Staff wrote in the chat from the linked phone (`#bot` hands it back). */
+  | { readonly kind: 'staff'; readonly chat: string; readonly text: string; readonly at: string }
+  /** Time to answer messages the flood limit held back. */
+  | { readonly kind: 'release'; readonly chat: string };
+
+/** An inbox row. */
+export interface InboxItem {
+  readonly seq: number;
+  readonly chat: string;
+  readonly work: InboxWork;
+  readonly notBefore: string;
+}
+
+/** A new consultation. */
+export interface NewConsultation {
+  readonly mode: ConsultationMode;
+  readonly name?: string;
+  readonly topic?: string;
+  readonly lang: Lang;
+  readonly slot?: Interval;
+  readonly preference?: string;
+  readonly at: string;
+}
+
+/** Fields of a consultation to change (undefined leaves a field as it is; `null` clears it). */
+export interface ConsultationPatch {
+  readonly status?: ConsultationStatus;
+  readonly slot?: Interval | null;
+  readonly preference?: string | null;
+  readonly note?: string;
+  readonly at: string;
+}
+
+/** A new handoff. */
+export interface NewHandoff {
+  readonly kind: HandoffKind;
+  readonly lang: Lang;
+  readonly name?: string;
+  readonly summary: string;
+  readonly details?: CaseDetails;
+  readonly consultationId?: number;
+  readonly at: string;
+  readonly lastStaffAt?: string;
+}
+
+/** Fields of a handoff to change. */
+export interface HandoffPatch {
+  readonly kind?: HandoffKind;
+  readonly lang?: Lang;
+  readonly name?: string;
+  readonly summary?: string;
+  readonly details?: CaseDetails;
+  readonly consultationId?: number;
+  readonly activityAt?: string;
+  readonly lastStaffAt?: string;
+  readonly claimedBy?: string;
+  readonly status?: 'resolved';
+  readonly resolvedAt?: string;
+  readonly resolution?: HandoffResolution;
+}
+
+/**
+ * What an erasure removes (decided in `privacy/erasure.ts`; applied by the backend, which must also leave nothing
+ * recoverable in its files — SQLite `secure_delete` and a WAL checkpoint).
+ */
+export interface ErasureScope {
+  /** Transcript, conversation state, contact (name, language), inbox, outbox, effects, media. */
+  readonly personalData: true;
+  /** Handoffs of the chat and every staff notification about the chat are deleted. */
+  readonly handoffs: 'delete';
+  /** Consultations stay for the firm's books with no name, topic, preference or chat. */
+  readonly consultations: 'anonymise';
+  /** Message ids stay (so a redelivered message is not answered again) with no chat attached. */
+  readonly processedIds: 'detach';
+}
+
+/** What the retention purge removes (decided in `privacy/retention.ts`). */
+export interface RetentionPlan {
+  /** Transcript lines older than this go. */
+  readonly messagesBefore: string;
+  /** Contacts silent since before this, with no open handoff and no upcoming consultation, are forgotten. */
+  readonly contactsSilentBefore: string;
+  /** Sent replies, recorded effects, processed message ids and finished notifications older than this go. */
+  readonly housekeepingBefore: string;
+  /** Resolved handoffs closed before this lose their summary, name and details. */
+  readonly redactHandoffsBefore: string;
+  /** Cancelled, completed or no-show consultations last changed before this lose topic and preference. */
+  readonly redactConsultationsBefore: string;
+}
+
+/** What a purge removed. */
+export interface PurgeCounts {
+  readonly messages: number;
+  readonly contacts: number;
+  readonly other: number;
+}
+
+// ── operations ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * One chat's transaction: every operation reads and writes that chat's data (and, for consultation times, what
+ * other clients hold). Created by {@link Store.withChat}; never used after its callback resolves.
+ */
+export interface ChatTx {
+  readonly chat: string;
+  /** The chat's oldest inbox row due at `now`, if any. */
+  nextInbox(now: Date): Promise<InboxItem | undefined>;
+  /** Removes a handled inbox row. */
+  finishInbox(seq: number): Promise<void>;
+  /** Adds work for this chat, due at `notBefore`. */
+  schedule(work: InboxWork, notBefore: Date): Promise<void>;
+
+  /** The conversation state, or undefined for a client never seen. */
+  state(): Promise<ConversationState | undefined>;
+  /** The open handoff, last closed case, upcoming consultations and every consultation time held, as of `now`. */
+  context(now: Date): Promise<TurnContext>;
+  saveState(state: ConversationState, at: Date): Promise<void>;
+  /** Creates or updates the contact: last seen now; name and language when given. */
+  touchContact(at: Date, update?: { name?: string; lang?: Lang; inbound?: boolean }): Promise<void>;
+  /** The contact's stored name and language, if the client is known. */
+  contact(): Promise<{ name?: string; lang: Lang } | undefined>;
+  addMessages(messages: readonly NewMessage[]): Promise<void>;
+  /** Queues replies to the chat, in order. */
+  enqueue(texts: readonly string[], at: Date): Promise<OutboxEntry[]>;
+  recordEffect(effect: Effect, at: Date): Promise<void>;
+
+  openHandoff(): Promise<HandoffRecord | undefined>;
+  insertHandoff(handoff: NewHandoff): Promise<HandoffRecord>;
+  updateHandoff(id: number, patch: HandoffPatch): Promise<HandoffRecord>;
+
+  consultation(id: number): Promise<ConsultationRecord | undefined>;
+  /** The chat's requested or confirmed consultations not yet over at `now`, soonest first. */
+  upcoming(now: Date): Promise<ConsultationRecord[]>;
+  /** Throws {@link SlotTakenError} when the time overlaps another active consultation. */
+  insertConsultation(consultation: NewConsultation): Promise<ConsultationRecord>;
+  /**
+   * Changes a consultation of this chat if its status is still `from` (compare-and-set); undefined when it was not.
+   * Throws {@link SlotTakenError} when a new time overlaps another active consultation.
+   */
+  updateConsultation(id: number, from: ConsultationStatus, patch: ConsultationPatch): Promise<ConsultationRecord | undefined>;
+
+  addNotifications(notifications: readonly NewNotification[]): Promise<void>;
+  /** Removes notifications about `subject` not sent yet; returns how many. */
+  dropPendingNotifications(subject: string): Promise<number>;
+
+  /** Erases the chat as `scope` says. */
+  erase(scope: ErasureScope): Promise<void>;
+}
+
+/** A consultation and the chat it belongs to, for staff actions that must run in that chat's transaction. */
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+
+  /**
+   * Stores inbound work durably before the channel acknowledges it. Messages whose id was already accepted are
+   * skipped. Resolves with the chats that got new work once it is committed.
+   */
+  accept(work: readonly InboxWork[], at: Date): Promise<{ chats: string[]; duplicates: number }>;
+  /** Chats with inbox work due at `now`, oldest work first. */
+  chatsWithWork(now: Date, limit: number): Promise<string[]>;
+  /** When the next scheduled inbox work becomes due, if any is waiting. */
+  nextWorkAt(): Promise<Date | undefined>;
+  /** Runs `fn` in one transaction holding `chat`'s lock; rolls back when it throws. */
+  withChat<T>(chat: string, fn: (tx: ChatTx) => Promise<T>): Promise<T>;
+
+  /**
+   * Claims replies to send now: for each chat, only its oldest unsent reply (so one chat's replies go out in order),
+   * due and not leased by a live sender. The claim lasts `leaseMs`; a sender that dies loses it.
+   */
+  claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string): Promise<OutboxEntry[]>;
+  markSent(id: number, at: Date): Promise<void>;
+  /** A failed attempt: retry at `retryAt`, or give up (the reply is shown to staff as failed) when undefined. */
+  markSendFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void>;
+  /** When the next reply waiting for a retry becomes due, if any. */
+  nextOutboxAt(): Promise<Date | undefined>;
+  /** Whether an outbox entry was sent (true), is still queued (false) or was given up ('failed'). */
+  outboxState(id: number): Promise<boolean | 'failed'>;
+  /** Replies given up, newest first. */
+  failedReplies(limit?: number): Promise<FailedReply[]>;
+
+  /** Claims due staff notifications, most urgent first, leased like replies. */
+  claimNotifications(owner: string, now: Date, leaseMs: number, limit: number): Promise<NotificationRecord[]>;
+  markNotificationSent(id: number, at: Date): Promise<void>;
+  /** Records a failed attempt; `retryAt` undefined means give up. */
+  markNotificationFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void>;
+  /** Recent notifications, newest first. */
+  notifications(limit?: number): Promise<NotificationRecord[]>;
+  /** The next time a pending notification becomes due, if any. */
+  nextNotificationAt(): Promise<Date | undefined>;
+
+  /** True for exactly one caller per period: the job `name` is due and this caller now owns the period. */
+  claimJob(name: string, now: Date, periodMs: number): Promise<boolean>;
+  /** Takes or renews a named lease for `owner`; false while another owner holds it unexpired. */
+  acquireLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+
+  openHandoffs(): Promise<HandoffRecord[]>;
+  handoff(id: number): Promise<HandoffRecord | undefined>;
+  /** Handoffs of a chat, newest first. */
+  handoffsOf(chat: string): Promise<HandoffRecord[]>;
+  /** The transcript of a chat, oldest first. */
+  transcript(chat: string): Promise<TranscriptEntry[]>;
+  consultation(id: number): Promise<ConsultationRecord | undefined>;
+  /** Consultations whose time (or, without a time, creation) falls in [from, to), by time. */
+  consultations(range?: { from?: Date; to?: Date }): Promise<ConsultationRecord[]>;
+  /** Effects recorded, oldest first (optionally only for one chat). */
+  effects(chat?: string): Promise<EffectRecord[]>;
+  /** The stored conversation state of a chat (outside a turn, for staff views and tests). */
+  state(chat: string): Promise<ConversationState | undefined>;
+  /** Client messages since `from`: when, the intent answered, the language (for insights). */
+  inboundSince(from: Date): Promise<{ at: string; intent: string | null; lang: string | null }[]>;
+  /** The messages answered `none` most often since `from` (case and spacing folded), most frequent first. */
+  unrecognised(from: Date, limit: number): Promise<{ text: string; lang: string | null; count: number }[]>;
+
+  /** Removes what `plan` says; open handoffs and upcoming consultations are always kept. */
+  purge(plan: RetentionPlan): Promise<PurgeCounts>;
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

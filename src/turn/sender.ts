@@ -1,0 +1,125 @@
+/**
+ * Sending the outbox: every reply once, in order per chat, retried with back-off while it can still be delivered.
+ *
+ * - Only the oldest unsent reply of a chat is ever eligible, so a reply that failed holds back the ones after it and
+ *   one chat's replies always arrive in order.
+ * - A reply is claimed with a lease before sending; a sender that dies loses its lease and another (on any server)
+ *   takes the reply over. After a crash, at most the replies in flight at that moment can go out twice.
+ * - Failures are retried with growing pauses while Meta's 24-hour customer-service window is open (from the client's
+ *   last message); then the reply is marked failed and shown to staff.
+ */
+import type { Outbound } from '../channels/channel';
+import type { Clock } from '../clock';
+import { maskChat, type Logger } from '../log';
+import type { OutboxEntry, Store } from '../store';
+
+/** Pauses between attempts of one reply; the last one repeats until the window closes. */
+export const SEND_BACKOFF_MS: readonly number[] = [5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000];
+/** Meta lets a business reply freely for this long after the client's last message. */
+export const SERVICE_WINDOW_MS = 24 * 3_600_000;
+
+/** Options of the sender. */
+export interface OutboxSenderDeps {
+  readonly store: Store;
+  readonly outbound: Outbound;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** This process's name in leases. */
+  readonly owner: string;
+  /** How long a claimed reply stays ours; longer than one send with its retries inside the channel. */
+  readonly leaseMs?: number;
+  /** Replies sent at the same time (each to a different chat). */
+  readonly concurrency?: number;
+  readonly backoffMs?: readonly number[];
+  /** How often to look for replies other servers left behind or that came due. */
+  readonly pollMs?: number;
+}
+
+/** Sends the outbox. */
+export class OutboxSender {
+  private readonly leaseMs: number;
+  private readonly concurrency: number;
+  private readonly backoff: readonly number[];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(private readonly deps: OutboxSenderDeps) {
+    this.leaseMs = deps.leaseMs ?? 120_000;
+    this.concurrency = deps.concurrency ?? 8;
+    this.backoff = deps.backoffMs ?? SEND_BACKOFF_MS;
+  }
+
+  /**
+   * Sends every reply due now — of one chat, or of all — each chat's in order. Resolves with how many were sent.
+   * Never rejects.
+   */
+  flush(chat?: string): Promise<number> {
+    const run = this.send(chat);
+    this.inflight.add(run);
+    void run.finally(() => this.inflight.delete(run));
+    return run;
+  }
+
+  /** Sends what is waiting (replies queued before a restart go out now), then looks again every `pollMs`. */
+  start(): void {
+    this.stopped = false;
+    void this.flush();
+    const poll = this.deps.pollMs ?? 2_000;
+    this.timer = setInterval(() => void this.flush(), poll);
+    this.timer.unref();
+  }
+
+  /** Stops polling and waits for sends under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private async send(chat?: string): Promise<number> {
+    const { store, clock, log, owner } = this.deps;
+    let sent = 0;
+    try {
+      for (;;) {
+        if (this.stopped && chat === undefined) return sent;
+        const batch = await store.claimOutbox(owner, clock.now(), this.leaseMs, this.concurrency, chat);
+        if (batch.length === 0) return sent;
+        const results = await Promise.all(batch.map((entry) => this.deliver(entry)));
+        const delivered = results.filter(Boolean).length;
+        sent += delivered;
+        // Every head failed: its retry is scheduled; the chats behind it wait. Nothing more to do now.
+        if (delivered === 0) return sent;
+      }
+    } catch (err) {
+      log.error({ err }, 'outbox flush failed');
+      return sent;
+    }
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<boolean> {
+    const { store, outbound, clock, log } = this.deps;
+    try {
+      await outbound.send(entry.chat, entry.text);
+    } catch (err) {
+      const now = clock.now();
+      const retryAt = this.retryAt(entry, now);
+      const reason = err instanceof Error ? err.message : String(err);
+      await store.markSendFailed(entry.id, reason, retryAt, now);
+      const fields = { chat: maskChat(entry.chat), outbox: entry.id, attempts: entry.attempts + 1, reason: reason.slice(0, 200) };
+      if (retryAt) log.warn({ ...fields, retryAt: retryAt.toISOString() }, 'send failed; will retry');
+      else log.error(fields, 'send failed for good (the 24-hour window closed); shown to staff');
+      return false;
+    }
+    await store.markSent(entry.id, clock.now());
+    return true;
+  }
+
+  /** When to try again, or undefined once the 24-hour window will have closed by then. */
+  private retryAt(entry: OutboxEntry, now: Date): Date | undefined {
+    const pause = this.backoff[Math.min(entry.attempts, this.backoff.length - 1)];
+    const at = new Date(now.getTime() + pause);
+    const windowFrom = Date.parse(entry.lastInboundAt ?? entry.createdAt);
+    return at.getTime() < windowFrom + SERVICE_WINDOW_MS ? at : undefined;
+  }
+}
