@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Notifier, Outbound } from './channels/channel';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
+import { CountyDirectory } from './content/counties';
 import { ExplainerLibrary } from './content/explainers';
 import { Composer, firmPlaceholders, type CountyLookup } from './dialogue/compose';
 import { DialogueEngine, type EngineSettings, type Understander } from './dialogue/engine';
@@ -47,10 +48,19 @@ export function engineSettings(config: Config): EngineSettings {
   };
 }
 
+/** "Is Nassau County in 287(g)?": the firm's county file, read at start (responses/287g-counties.yml). */
+export function countyLookup(config: Config): CountyLookup {
+  const directory = CountyDirectory.load(join(config.responsesDir, '287g-counties.yml'));
+  return (text, lang) => {
+    const match = directory.findCounty(text);
+    return match ? directory.describeCounty(match, lang) : undefined;
+  };
+}
+
 /** Content and firm details turned into replies. */
-export function createComposer(config: Config, counties?: CountyLookup): Composer {
+export function createComposer(config: Config): Composer {
   const library = ExplainerLibrary.load(config.responsesDir);
-  return new Composer(library, firmPlaceholders(config.firm, { fee: config.consultationFee, minutes: config.consultationMinutes }), config.retentionDays, counties);
+  return new Composer(library, firmPlaceholders(config.firm, { fee: config.consultationFee, minutes: config.consultationMinutes }), config.retentionDays, countyLookup(config));
 }
 
 /** What {@link createCore} needs; everything but config, log and the channel's two senders has a production default. */

@@ -1,30 +1,35 @@
-/** Shared test fixtures: the real model trained once per test file, real content, real SQLite in a temp folder. */
-import { mkdtempSync, rmSync } from 'node:fs';
+/**
+ * Shared test fixtures. The model is trained once per run (test/global-setup.ts); a whole Puente core is built with the
+ * same `createCore` as production, on a real SQLite file (or a PostgreSQL schema), with a fake clock, a fake channel
+ * that records what was sent, and a fake staff phone.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { ExplainerLibrary } from '../src/content/explainers';
-import { Composer, firmPlaceholders } from '../src/dialogue/compose';
-import { parseOfficeHours } from '../src/booking/office-hours';
-import { DialogueEngine, type EngineSettings } from '../src/dialogue/engine';
-import { NotificationDispatcher, notificationPlanner, type Notifier } from '../src/handoff/notify';
+import type { Notifier, Outbound } from '../src/channels/channel';
+import type { Clock } from '../src/clock';
+import { loadConfig, type Config } from '../src/config';
+import { createCore, type Core } from '../src/core';
+import type { Understander } from '../src/dialogue/engine';
 import type { InboundMessage } from '../src/dialogue/types';
 import { createLogger } from '../src/log';
 import { loadCorpus } from '../src/nlu/corpus';
 import { DEFAULT_DECISION, Nlu, trainModel, type TrainedModel } from '../src/nlu/nlu';
-import { openDatabase } from '../src/storage/sqlite';
-import { SqliteStore } from '../src/storage/sqlite-store';
-import type { ConversationStore } from '../src/storage/types';
-import { TurnRunner, type Clock, type Outbound } from '../src/turn';
+import { SqliteStore } from '../src/storage/sqlite/store';
+import type { Store } from '../src/store';
 
 export const ROOT = resolve(__dirname, '..');
 export const INTENTS_DIR = join(ROOT, 'intents');
 export const RESPONSES_DIR = join(ROOT, 'responses');
 
 let model: TrainedModel | undefined;
-/** The model trained on the project's own intents (once per test file). */
+/** The model trained on the project's own intents: the one global setup saved, or trained here if run alone. */
 export function projectModel(): TrainedModel {
-  return (model ??= trainModel(loadCorpus(INTENTS_DIR)));
+  if (model) return model;
+  const file = process.env.PUENTE_TEST_MODEL;
+  model = file ? (JSON.parse(readFileSync(file, 'utf8')) as TrainedModel) : trainModel(loadCorpus(INTENTS_DIR));
+  return model;
 }
 
 export function projectNlu(): Nlu {
@@ -49,34 +54,24 @@ export class FakeClock implements Clock {
 }
 
 /** Resolves once `check` returns true, polling; rejects after `ms`. */
-export async function until(check: () => boolean, ms = 5_000, what = 'condition'): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, ms = 5_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((done) => setTimeout(done, 5));
   }
 }
 
 /** Collects log lines so tests can check what was (not) logged. */
-export function memoryLog() {
+export function memoryLog(level = 'info') {
   const lines: string[] = [];
   const stream = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-  return { log: createLogger({ level: 'info', destination: stream, pretty: false }), lines };
+  return { log: createLogger({ level, destination: stream, pretty: false }), lines };
 }
 
-/** The firm settings tests use unless they say otherwise (the defaults of SPEC §10). */
-export const TEST_SETTINGS: EngineSettings = {
-  hours: parseOfficeHours('Mon-Fri 09:00-17:00'),
-  timezone: 'America/New_York',
-  consultationMinutes: 40,
-  bookingLeadHours: 24,
-  timing: { idleHours: 24, reminderMinutes: 60 },
-};
-
-export function engineWith(firm: Record<string, string | undefined> = {}, settings: Partial<EngineSettings> = {}): DialogueEngine {
-  const all = { ...TEST_SETTINGS, ...settings };
-  const composer = new Composer(ExplainerLibrary.load(RESPONSES_DIR), firmPlaceholders({ hours: 'Mon-Fri 09:00-17:00', ...firm }, { fee: all.fee, minutes: all.consultationMinutes }), 90);
-  return new DialogueEngine({ nlu: projectNlu(), composer, settings: all });
+/** The configuration tests use: the defaults of SPEC §10 plus `env`. */
+export function testConfig(env: Record<string, string> = {}, dataDir = tmpdir()): Config {
+  return loadConfig({ TRANSPORT: 'none', DATA_DIR: dataDir, STAFF_WHATSAPP_NUMBERS: '15550001111', ...env }, ROOT, ROOT);
 }
 
 /** A staff phone that records notifications; `failing` makes the next sends reject. */
@@ -98,48 +93,69 @@ export function fakeStaffPhone() {
   return phone;
 }
 
+/** A channel that records what it sent; `down` makes sends fail (the channel is not connected). */
+export function fakeChannel() {
+  const sent: { chat: string; text: string }[] = [];
+  const channel = {
+    sent,
+    down: false,
+    outbound: {
+      send: async (chat: string, text: string) => {
+        if (channel.down) throw new Error('channel not connected');
+        sent.push({ chat, text });
+      },
+    } satisfies Outbound,
+  };
+  return channel;
+}
+
 let harnesses = 0;
 
 /** Options of {@link harness}. */
 export interface HarnessOptions {
-  /** Share a database file with another harness (another process, as far as SQLite knows). */
-  dbFile?: string;
-  settings?: Partial<EngineSettings>;
-  staffNumbers?: string[];
+  /** Share a SQLite file with another harness (another process, as far as SQLite knows). */
+  readonly dbFile?: string;
+  /** Use this store (a PostgreSQL schema, a wrapped store) instead of a new SQLite file. */
+  readonly store?: Store;
+  /** Environment variables for the configuration (OFFICE_HOURS, HANDOFF_IDLE_HOURS, CONSULTATION_FEE…). */
+  readonly env?: Record<string, string>;
   /** Start time (default Monday 2026-11-30 10:00 in New York). */
-  at?: Date;
-  /** Sends replies through this instead of recording them (a channel under test). */
-  outbound?: Outbound;
-  /** Wraps the store the runner uses (to simulate another process writing at a chosen moment). */
-  wrapStore?: (store: SqliteStore) => ConversationStore;
+  readonly at?: Date;
+  /** Sends replies through this instead of the fake channel (a channel under test). */
+  readonly outbound?: Outbound;
+  /** Understands messages with this instead of the project's model (a scripted understander). */
+  readonly understander?: Understander;
 }
 
-/** A whole Puente core on a real SQLite file, with a fake channel that records what was sent. */
-export function harness(options: HarnessOptions = {}) {
-  const tmp = options.dbFile ? undefined : tempDir();
-  const dbFile = options.dbFile ?? join(tmp!.dir, 'puente.db');
-  const db = openDatabase(dbFile);
-  const settings = { ...TEST_SETTINGS, ...options.settings };
-  const store = new SqliteStore(db, notificationPlanner({ staffNumbers: options.staffNumbers ?? ['15550001111'], hours: settings.hours, timezone: settings.timezone }));
+/** A whole Puente core on a real database, with a fake clock, channel and staff phone. */
+export async function harness(options: HarnessOptions = {}) {
+  const tmp = tempDir();
+  const config = testConfig(options.env, tmp.dir);
+  const store = options.store ?? SqliteStore.open(options.dbFile ?? join(tmp.dir, 'puente.db'));
   const clock = new FakeClock(options.at);
-  const sent: { chat: string; text: string }[] = [];
+  const channel = fakeChannel();
   const { log, lines } = memoryLog();
   const staff = fakeStaffPhone();
-  const notifications = new NotificationDispatcher({ store, notifier: staff.notifier, clock, log });
-  const runner = new TurnRunner({ store: options.wrapStore ? options.wrapStore(store) : store, engine: engineWith({}, settings), outbound: options.outbound ?? { send: async (chat, text) => void sent.push({ chat, text }) }, log, clock });
+  const core: Core = await createCore({
+    config, log, clock, store, outbound: options.outbound ?? channel.outbound, notifier: staff.notifier,
+    understander: options.understander ?? projectNlu(), owner: `test-${++harnesses}`, sender: { backoffMs: [5_000, 60_000, 600_000] },
+  });
   let counter = 0;
-  const prefix = `h${++harnesses}`; // message ids unique across harnesses that share one database
-  /** Sends a message and returns the replies it produced. */
+  const prefix = `h${harnesses}`; // message ids unique across harnesses that share one database
+  /** Sends a message and returns the replies it produced, in order. */
   const say = async (chat: string, text: string, extra: Partial<InboundMessage> = {}): Promise<string[]> => {
-    const before = sent.length;
-    await runner.handle({ id: `${prefix}-m${counter++}`, chat, text, type: 'text', receivedAt: clock.now(), ...extra });
-    return sent.slice(before).filter((s) => s.chat === chat).map((s) => s.text);
+    const before = channel.sent.length;
+    await core.runner.handle({ id: `${prefix}-m${counter++}`, chat, text, type: 'text', receivedAt: clock.now(), ...extra });
+    return channel.sent.slice(before).filter((s) => s.chat === chat).map((s) => s.text);
   };
   return {
-    db, store, clock, sent, log, logLines: lines, runner, say, dbFile, staff, notifications,
-    close: () => {
-      db.close();
-      tmp?.remove();
+    core, store: core.store, runner: core.runner, clock, channel, sent: channel.sent, log, logLines: lines, staff, config,
+    notifications: core.notifications, dbFile: options.dbFile ?? join(tmp.dir, 'puente.db'), say,
+    close: async () => {
+      await core.close();
+      tmp.remove();
     },
   };
 }
+
+export type Harness = Awaited<ReturnType<typeof harness>>;

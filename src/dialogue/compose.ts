@@ -59,12 +59,10 @@ export class Composer {
     return best?.id;
   }
 
-  /** The short reminder of a topic asked again: its `reminder`, else its first paragraph. */
+  /** The short reminder of a topic asked again: its `reminder`, else (small topics such as fees) its main text. */
   reminder(intent: IntentId, lang: Lang): string {
-    const explainer = this.find(intent, lang);
-    if (!explainer) return STRINGS[lang].notUnderstood;
-    const text = explainer.reminder ?? explainer.body.split(/\n\s*\n/)[0];
-    return render(text, this.placeholders) || this.explainer(intent, lang);
+    const reminder = this.find(intent, lang)?.reminder;
+    return (reminder && render(reminder, this.placeholders)) || this.explainer(intent, lang);
   }
 
   /** The 287(g) status of the county the text names, if it names one. */

@@ -127,6 +127,40 @@ export function isAcknowledgement(tokens: readonly string[]): boolean {
   return words.length > 0 && words.length <= 4 && words.every((w) => ACK.has(w));
 }
 
+// ── a preamble with no question yet ────────────────────────────────────────────────────────────────────────────────
+
+/** Words around a preamble that carry nothing: greetings, fillers, "something". */
+const PREAMBLE_FILLER = new Set([
+  'hey', 'hi', 'hello', 'so', 'ok', 'okay', 'well', 'um', 'uh', 'like', 'yo', 'please', 'pls', 'hola', 'oye', 'mira', 'bueno', 'pues',
+  'buenas', 'buenos', 'dias', 'tardes', 'noches', 'good', 'morning', 'afternoon', 'este', 'eh', 'ah', 'something', 'smth', 'sth', 'stuff',
+  'algo', 'thing', 'cosa', 'a', 'an', 'one', 'una', 'un', 'quick', 'rapida', 'rapido', 'small', 'pequena', 'i', 'yo', 'me', 'you',
+  'basically', 'actually', 'just', 'really', 'sir', 'maam', 'senor', 'senora', 'disculpe', 'excuse', 'sorry', 'perdon', 'the', 'que',
+]);
+const PREAMBLES: readonly RegExp[] = [
+  /^(?:i )?(?:have|got|need to ask|wanna ask|want to ask|wanted to ask) (?:a )?(?:question|questions|doubt)$/,
+  /^(?:can|could|may) (?:i )?ask(?: you)?(?: a question)?$/,
+  /^(?:question|questions|pregunta|preguntas|duda|dudas|consulta)$/,
+  /^(?:my |mi |a |un |una )?(?:\w+ )?(?:told|tell|said|says|dijo|dice|conto|comento)(?: (?:me|that|que))?$/,
+  /^(?:something|algo) (?:happened|paso|pasó)(?: to me| me)?$/,
+  /^(?:i )?need (?:help|some help|your help)(?: with)?$/,
+  /^(?:tengo|tenia|tengo una|traigo) (?:una )?(?:pregunta|duda|consulta)$/,
+  /^(?:le|te|les) (?:quiero|queria|quisiera) (?:hacer una pregunta|preguntar|consultar)$/,
+  /^(?:quiero|queria|quisiera) (?:hacer una pregunta|preguntar|saber|consultar)$/,
+  /^(?:necesito|ocupo) (?:ayuda|su ayuda)(?: con)?$/,
+  /^(?:me )?(?:paso|pasó) (?:algo)?$/,
+];
+
+/**
+ * "hey so my cousin told me smth", "tengo una pregunta", "can I ask you something": the client is about to say what
+ * they need. Such a message gets "what is your question?", never a topic it does not name.
+ */
+export function isPreamble(tokens: readonly string[]): boolean {
+  const words = tokens.filter((t) => !/^\p{Extended_Pictographic}$/u.test(t) && !PREAMBLE_FILLER.has(t));
+  if (words.length === 0 || words.length > 6) return false;
+  const line = words.join(' ');
+  return PREAMBLES.some((p) => p.test(line));
+}
+
 // ── follow-up questions about the topic just answered ───────────────────────────────────────────────────────────────
 
 /** What a short follow-up asks about the topic just answered. */

@@ -3,13 +3,13 @@
  * SQLite file, with a fake clock. Default time: Monday 2026-11-30 10:00 in New York, office Mon–Fri 9–17, 40-minute
  * consultations, 24 hours' lead.
  */
-import type { ConversationStore } from '../../src/storage/types';
+import { SlotTakenError, type ChatTx, type Store } from '../../src/store';
 import type { HarnessOptions } from '../helpers';
 import { scenarioSuite, type Harness as H } from './suite';
 
 const suite = scenarioSuite();
 let h: H;
-const open = (options: HarnessOptions = {}): H => (h = suite.harness(options));
+const open = async (options: HarnessOptions = {}): Promise<H> => (h = await suite.harness(options));
 const say = (chat: string, text: string, on: H = h) => suite.say(on, chat, text);
 const notifications = (on: H = h) => suite.staffInbox(on);
 
@@ -37,7 +37,7 @@ async function toConfirmation(chat: string, lang: 'en' | 'es', pick = 1, on: H =
 
 describe('a full booking', () => {
   it('English: phone → name → numbered slots → topic → confirm creates a requested consultation and a handoff', async () => {
-    open({ settings: { fee: '$150' } });
+    await open({ env: { CONSULTATION_FEE: '$150' } });
     const intro = await say('b1', 'can i book an appointment with the lawyer');
     expect(intro).toContain('Book a consultation');
     expect(intro).toMatch(/\*1\* By phone/);
@@ -56,10 +56,10 @@ describe('a full booking', () => {
     const done = await say('b1', 'yes');
     expect(done).toContain('Request sent');
     expect(done).toContain('flat fee of *$150*');
-    const [consultation] = h.store.consultations();
+    const [consultation] = (await h.store.consultations());
     expect(consultation).toMatchObject({ status: 'requested', mode: 'phone', name: 'John Smith', topic: 'my work permit renewal is late', lang: 'en' });
     expect(consultation.slot).toEqual({ start: '2026-12-01T16:00:00.000Z', end: '2026-12-01T16:40:00.000Z' }); // 11:00–11:40 EST
-    const [handoff] = h.store.openHandoffs();
+    const [handoff] = (await h.store.openHandoffs());
     expect(handoff).toMatchObject({ kind: 'consultation', chat: 'b1', consultationId: consultation.id, name: 'John Smith' });
     const [note] = await notifications();
     expect(note).toContain('Consultation request');
@@ -70,7 +70,7 @@ describe('a full booking', () => {
   });
 
   it('Spanish with natural answers at each step', async () => {
-    open();
+    await open();
     expect(await say('b2', 'kiero una cita con la abogada')).toMatch(/Por teléfono/);
     expect(await say('b2', 'mejor en persona')).toMatch(/nombre completo/);
     const slots = await say('b2', 'me llamo maria de los angeles lopez');
@@ -84,11 +84,11 @@ describe('a full booking', () => {
     const done = await say('b2', 'si');
     expect(done).toContain('Solicitud enviada');
     expect(done).toContain('Nuestro equipo le dirá el costo'); // no CONSULTATION_FEE configured: nothing invented
-    expect(h.store.consultations()[0]).toMatchObject({ mode: 'office', lang: 'es', slot: { start: '2026-12-02T14:00:00.000Z', end: '2026-12-02T14:40:00.000Z' } });
+    expect((await h.store.consultations())[0]).toMatchObject({ mode: 'office', lang: 'es', slot: { start: '2026-12-02T14:00:00.000Z', end: '2026-12-02T14:40:00.000Z' } });
   });
 
   it('"the tuesday one" when two Tuesdays are offered asks which, then takes a number', async () => {
-    open();
+    await open();
     await say('b3', 'book a consultation');
     await say('b3', 'phone');
     await say('b3', 'Ana Ruiz');
@@ -99,7 +99,7 @@ describe('a full booking', () => {
   });
 
   it('"mañana a las 10" picks that time when it is free (60-minute consultations)', async () => {
-    open({ settings: { consultationMinutes: 60 } });
+    await open({ env: { CONSULTATION_MINUTES: '60' } });
     await say('b6', 'necesito una consulta');
     await say('b6', 'por llamada');
     await say('b6', 'Lucia Fernandez');
@@ -110,7 +110,7 @@ describe('a full booking', () => {
   });
 
   it('"other" records a free-text preference instead of a time', async () => {
-    open();
+    await open();
     await say('b4', 'quiero una consulta');
     await say('b4', 'telefono');
     await say('b4', 'Pedro Gomez');
@@ -118,11 +118,11 @@ describe('a full booking', () => {
     expect(await say('b4', 'los sabados en la mañana')).toMatch(/sobre qué/);
     expect(await say('b4', 'la visa de mi hija')).toContain('Su preferencia: los sabados en la mañana');
     await say('b4', 'dale');
-    expect(h.store.consultations()[0]).toMatchObject({ preference: 'los sabados en la mañana', slot: undefined, status: 'requested' });
+    expect((await h.store.consultations())[0]).toMatchObject({ preference: 'los sabados en la mañana', slot: undefined, status: 'requested' });
   });
 
   it('a time that is not free is answered with the nearest free ones', async () => {
-    open();
+    await open();
     await say('b5', 'appointment please');
     await say('b5', 'office');
     await say('b5', 'Lee Wong');
@@ -134,7 +134,7 @@ describe('a full booking', () => {
 
 describe('answers that are not answers', () => {
   it('re-asks politely at every step and keeps what was already given', async () => {
-    open();
+    await open();
     await say('n1', 'i need a consultation');
     expect(await say('n1', 'banana')).toMatch(/How would you like to meet\?[\s\S]*Write \*cancel\* to stop booking/);
     await say('n1', 'phone');
@@ -147,11 +147,11 @@ describe('answers that are not answers', () => {
     await say('n1', 'my tps');
     expect(await say('n1', 'maybe')).toMatch(/reply \*yes\* or \*no\*/i);
     expect(await say('n1', 'yes')).toContain('Request sent');
-    expect(h.store.consultations()[0]).toMatchObject({ name: 'Carmen Diaz', topic: 'my tps' });
+    expect((await h.store.consultations())[0]).toMatchObject({ name: 'Carmen Diaz', topic: 'my tps' });
   });
 
   it('answers a fee question in the middle of the form and asks the same question again', async () => {
-    open({ settings: { fee: '$200' } });
+    await open({ env: { CONSULTATION_FEE: '$200' } });
     await say('n2', 'quiero una cita');
     const reply = await say('n2', 'cuanto cuesta la consulta?');
     expect(reply).toMatch(/\$200|costo/);
@@ -159,36 +159,36 @@ describe('answers that are not answers', () => {
   });
 
   it('"no" at the confirmation offers other times and books nothing', async () => {
-    open();
+    await open();
     await toConfirmation('n3', 'en');
     expect(await say('n3', 'no')).toMatch(/nothing was booked[\s\S]*next available times/);
-    expect(h.store.consultations()).toHaveLength(0);
+    expect((await h.store.consultations())).toHaveLength(0);
   });
 });
 
 describe('leaving the form', () => {
   it.each([['en', 'cancel', /stopped the booking/], ['es', 'cancelar', /dejé la reserva/]] as const)('%s: %s mid-form leaves without booking', async (lang, word, said) => {
-    open();
+    await open();
     await say('l1', lang === 'en' ? 'book a consultation' : 'agendar consulta');
     await say('l1', lang === 'en' ? 'phone' : 'telefono');
     expect(await say('l1', word)).toMatch(said);
-    expect(h.store.consultations()).toHaveLength(0);
-    expect(h.store.openHandoffs()).toHaveLength(0);
+    expect((await h.store.consultations())).toHaveLength(0);
+    expect((await h.store.openHandoffs())).toHaveLength(0);
     expect(await say('l1', lang === 'en' ? 'what is 287g' : 'que es 287g')).toContain('287(g)'); // the bot answers normally again
   });
 
   it('an emergency in the middle of the form takes the urgent path', async () => {
-    open();
+    await open();
     await say('l2', 'book a consultation');
     const reply = await say('l2', 'ICE is at my door right now');
     expect(reply).toMatch(/signed by a judge/);
-    expect(h.store.openHandoffs()[0].kind).toBe('urgent');
+    expect((await h.store.openHandoffs())[0].kind).toBe('urgent');
   });
 });
 
 describe('two clients, one time', () => {
   it('both at the confirmation with the same time: the first gets it, the second is offered others', async () => {
-    open();
+    await open();
     const time = await toConfirmation('r1', 'en');
     expect(await toConfirmation('r2', 'es')).toBe('mar 1 dic, 10:20 a.m.');
     expect(time).toBe('Tue, Dec 1, 10:20 AM');
@@ -198,44 +198,45 @@ describe('two clients, one time', () => {
     expect(options(second)).not.toContain('mar 1 dic, 10:20 a.m.');
     expect(await say('r2', '1')).toMatch(/Consulta por teléfono/); // the topic is kept: straight to confirmation
     expect(await say('r2', 'si')).toContain('Solicitud enviada');
-    const active = h.store.consultations().filter((c) => c.status === 'requested');
+    const active = (await h.store.consultations()).filter((c) => c.status === 'requested');
     expect(active).toHaveLength(2);
     expect(new Set(active.map((c) => c.slot?.start)).size).toBe(2);
   });
 
-  it('two processes sharing the database: a time taken between read and write is caught by the database', async () => {
-    open();
+  it('a time taken by another server between read and write is refused by the database, and the turn is decided again', async () => {
+    // Another server commits the same time while this turn is being decided: the store refuses the write
+    // (SlotTakenError, what the unique index or the PostgreSQL exclusion constraint raise) and rolls the turn back.
     let armed = false;
-    // Process 2 reads the calendar; just then process 1 commits the same time, before process 2 writes.
-    const other = suite.harness({
-      dbFile: h.dbFile,
-      wrapStore: (real) => Object.assign(Object.create(real) as ConversationStore, {
-        loadContext(chat: string, now: Date) {
-          const context = real.loadContext(chat, now);
-          if (armed) {
+    let raced = false;
+    await open();
+    const store = h.store;
+    const original = store.withChat.bind(store);
+    (store as { withChat: Store['withChat'] }).withChat = (chat, fn) =>
+      original(chat, (tx) => {
+        if (!armed || chat !== 'p2') return fn(tx);
+        const wrapped: ChatTx = Object.assign(Object.create(tx) as ChatTx, {
+          insertConsultation: async (c: Parameters<ChatTx['insertConsultation']>[0]) => {
             armed = false;
-            h.store.commitTurn({
-              message: { id: 'p1-yes', chat: 'p1', text: 'yes', type: 'text', receivedAt: now }, state: h.store.loadState('p1')!, analysis: null, replies: [],
-              effects: [{ type: 'consultation.requested', mode: 'phone', name: 'John Smith', topic: 'x', lang: 'en', slot: { start: '2026-12-01T15:20:00.000Z', end: '2026-12-01T16:00:00.000Z' } }],
-              at: now,
-            });
-          }
-          return context;
-        },
-      }),
-    });
-    await toConfirmation('p1', 'en', 1, h);
-    expect(await toConfirmation('p2', 'en', 1, other)).toBe('Tue, Dec 1, 10:20 AM');
+            raced = true;
+            // The other server's booking of the same time, committed first.
+            void original('p1', (other) => other.insertConsultation({ ...c, name: 'John Smith', topic: 'x' }));
+            throw new SlotTakenError(c.slot!);
+          },
+        });
+        return fn(wrapped);
+      });
+    await toConfirmation('p2', 'en');
     armed = true;
-    expect(await say('p2', 'yes', other)).toMatch(/another client just took that time/);
-    expect(other.store.consultations().filter((c) => c.status === 'requested').map((c) => c.chat)).toEqual(['p1']);
-    expect(other.logLines.join('')).toContain('re-deciding');
+    expect(await say('p2', 'yes')).toMatch(/another client just took that time/);
+    expect(raced).toBe(true);
+    expect((await h.store.consultations()).filter((c) => c.status === 'requested').map((c) => c.chat)).toEqual(['p1']);
+    expect(h.logLines.join('')).toContain('deciding again');
   });
 });
 
 describe('the calendar', () => {
   it('offers the last slot of the day, ending exactly at closing', async () => {
-    open({ at: new Date('2026-11-30T21:10:00Z') }); // Monday 16:10 New York
+    await open({ at: new Date('2026-11-30T21:10:00Z') }); // Monday 16:10 New York
     await say('c1', 'book a consultation');
     await say('c1', 'phone');
     const slots = options(await say('c1', 'Rosa Perez'));
@@ -244,7 +245,7 @@ describe('the calendar', () => {
   });
 
   it('skips the weekend', async () => {
-    open({ at: new Date('2026-12-04T20:00:00Z') }); // Friday 15:00
+    await open({ at: new Date('2026-12-04T20:00:00Z') }); // Friday 15:00
     await say('c2', 'agendar una cita');
     await say('c2', 'oficina');
     const slots = options(await say('c2', 'Rosa Perez'));
@@ -252,7 +253,7 @@ describe('the calendar', () => {
   });
 
   it('keeps local office hours across the daylight-saving change', async () => {
-    open({ at: new Date('2026-10-30T19:00:00Z') }); // Friday 15:00 EDT; clocks go back on Sunday 1 November
+    await open({ at: new Date('2026-10-30T19:00:00Z') }); // Friday 15:00 EDT; clocks go back on Sunday 1 November
     await say('c3', 'book a consultation');
     await say('c3', 'phone');
     const slots = options(await say('c3', 'Rosa Perez'));
@@ -260,12 +261,11 @@ describe('the calendar', () => {
     await say('c3', '1');
     await say('c3', 'citizenship');
     await say('c3', 'yes');
-    expect(h.store.consultations()[0].slot?.start).toBe('2026-11-02T14:00:00.000Z'); // 9:00 EST = 14:00 UTC (9:00 EDT was 13:00 UTC)
+    expect((await h.store.consultations())[0].slot?.start).toBe('2026-11-02T14:00:00.000Z'); // 9:00 EST = 14:00 UTC (9:00 EDT was 13:00 UTC)
   });
 
   it('respects a shorter lead time and a Saturday in OFFICE_HOURS', async () => {
-    const { parseOfficeHours } = await import('../../src/booking/office-hours');
-    open({ at: new Date('2026-12-04T20:00:00Z'), settings: { bookingLeadHours: 2, hours: parseOfficeHours('Mon-Fri 09:00-17:00; Sat 10:00-14:00') } });
+    await open({ at: new Date('2026-12-04T20:00:00Z'), env: { BOOKING_LEAD_HOURS: '2', OFFICE_HOURS: 'Mon-Fri 09:00-17:00; Sat 10:00-14:00' } });
     await say('c4', 'book a consultation');
     await say('c4', 'phone');
     const slots = options(await say('c4', 'Rosa Perez'));
@@ -275,45 +275,46 @@ describe('the calendar', () => {
 
 describe('managing an upcoming consultation', () => {
   it('cancels it by message after a yes, and tells staff', async () => {
-    open();
+    await open();
     const time = await toConfirmation('m1', 'en');
     await say('m1', 'yes');
     const ask = await say('m1', 'i need to cancel my appointment');
     expect(ask).toContain(time);
     expect(ask).toMatch(/cancel your consultation/);
     expect(await say('m1', 'yes')).toMatch(/was cancelled/);
-    expect(h.store.consultations()[0].status).toBe('cancelled');
+    expect((await h.store.consultations())[0].status).toBe('cancelled');
     const texts = await notifications();
     expect(texts.some((t) => t.includes('Consultation cancelled by the client') && t.includes(time))).toBe(true);
   });
 
   it('keeps it on "no"', async () => {
-    open();
+    await open();
     await toConfirmation('m2', 'es');
     await say('m2', 'si');
     expect(await say('m2', 'cancelar mi cita')).toMatch(/Quiere cancelar su consulta/);
     expect(await say('m2', 'no')).toMatch(/queda como está/);
-    expect(h.store.consultations()[0].status).toBe('requested');
+    expect((await h.store.consultations())[0].status).toBe('requested');
   });
 
   it('moves it to another time, back to "requested", and tells staff', async () => {
-    open();
+    await open();
     await toConfirmation('m3', 'es');
     await say('m3', 'si');
-    h.store.setConsultationStatus(h.store.consultations()[0].id, 'confirmed', h.clock.now());
+    const [requested] = await h.store.consultations();
+    await h.store.withChat('m3', (tx) => tx.updateConsultation(requested.id, 'requested', { status: 'confirmed', at: h.clock.now().toISOString() }));
     const slots = await say('m3', 'puedo cambiar mi cita para otro dia?');
     const offered = options(slots);
     expect(offered).not.toContain('mar 1 dic, 10:20 a.m.'); // its own current time is not offered again
     expect(await say('m3', '3')).toContain(`¿Cambiamos su consulta al *${offered[3]}*?`);
     expect(await say('m3', 'si')).toContain('Cambio solicitado');
-    const [moved] = h.store.consultations();
+    const [moved] = (await h.store.consultations());
     expect(moved.status).toBe('requested');
     expect(moved.slot?.start).not.toBe('2026-12-01T15:20:00.000Z');
     expect((await notifications()).some((t) => t.includes('Consultation moved by the client'))).toBe(true);
   });
 
   it('asking to book again shows the upcoming consultation with keep / change / cancel', async () => {
-    open();
+    await open();
     const time = await toConfirmation('m4', 'en');
     await say('m4', 'yes');
     const reply = await say('m4', 'i want to book a consultation');
@@ -323,7 +324,7 @@ describe('managing an upcoming consultation', () => {
   });
 
   it('says so when there is nothing to cancel', async () => {
-    open();
+    await open();
     expect(await say('m5', 'cancel my appointment please')).toMatch(/do not see an upcoming consultation/);
   });
 });

@@ -1,245 +1,276 @@
 /**
- * Whole conversations, both languages, through the real engine, turn runner and a SQLite file.
- * User says → bot answers, as a client would experience it.
+ * Journeys 1–3 (general information, not understood, menu), languages (SPEC §3), understanding in context, and bad
+ * input, through the real engine, turn runner and a SQLite file. Where the point is what the model understands, the
+ * project's model answers; where it is what the conversation does, a scripted understander gives each message its
+ * meaning.
  */
-import { harness } from '../helpers';
+import { scripted } from '../support/scripted';
+import type { HarnessOptions } from '../helpers';
+import { scenarioSuite, type Harness as H } from './suite';
 
-type H = ReturnType<typeof harness>;
+const suite = scenarioSuite();
 let h: H;
-beforeEach(() => (h = harness()));
-afterEach(() => h.close());
+const open = async (options: HarnessOptions = {}) => (h = await suite.harness(options));
+const say = (chat: string, text: string, extra = {}) => suite.say(h, chat, text, extra);
+const NOTICE = { en: 'no attorney–client relationship', es: 'no existe relación abogado–cliente' };
 
-const NOTICE_EN = 'not legal advice';
-const NOTICE_ES = 'no asesoría legal';
-
-/** Every reply the suite sees, swept at the end for things that must never reach a client. */
-const allReplies: string[] = [];
-async function say(chat: string, text: string, extra = {}) {
-  const replies = await h.say(chat, text, extra);
-  allReplies.push(...replies);
-  return replies;
+/** The numbered options of a reply, by number. */
+function options(reply: string): string[] {
+  const out: string[] = [];
+  for (const line of reply.split('\n')) {
+    const m = /^\*(\d+)\* (.+)$/.exec(line);
+    if (m) out[Number(m[1])] = m[2];
+  }
+  return out;
 }
 
-describe('first contact and general information', () => {
-  it('answers an English question with the right explainer, the footer and the notice once', async () => {
-    const [first] = await say('c1', 'what is a writ of mandamus');
-    expect(first).toContain('mandamus');
-    expect(first).toContain('attorney–client');
-    expect(first).toMatch(/\*1\* Book a consultation/);
-    expect(first).toMatch(/\*2\* Talk to a person/);
-    const [second] = await say('c1', 'what are my rights if ice comes to my door');
-    expect(second).toMatch(/warrant/i);
-    expect(second).not.toContain('attorney–client');
-    expect(second).toContain('General information, not legal advice');
+describe('general information', () => {
+  beforeEach(() => open());
+
+  it('English: the explainer, its numbered next steps (sections first), the not-legal-advice line, and the notice once', async () => {
+    const first = await say('c1', 'what is a writ of mandamus');
+    expect(first).toContain('28 U.S.C. §1361');
+    expect(first).toContain('_General information, not legal advice._');
+    expect(first).toContain(NOTICE.en);
+    const next = options(first);
+    expect(next.slice(-2)).toEqual(['Book a consultation', 'Talk to a person']);
+    expect(next[0]).toBe('Menu (all topics)');
+    // "at my door" names a section of the topic: that section is the answer.
+    const second = await say('c1', 'what are my rights if ice comes to my door');
+    expect(second).toContain('a warrant *signed by a judge*');
+    expect(second).not.toContain(NOTICE.en);
   });
 
-  it('answers in Spanish, accents or not, and shows the Spanish notice once', async () => {
-    const [first] = await say('c2', 'q es el 287g');
-    expect(first).toContain('287(g)');
-    expect(first).toContain(NOTICE_ES);
-    const [second] = await say('c2', 'mi caso de uscis lleva 2 años sin respuesta q hago');
-    expect(second).toMatch(/USCIS/);
-    expect(second).toContain('Información general, no asesoría legal');
-    expect(second.match(/relación abogado/g)).toBeNull();
+  it('Spanish, with or without accents, and the Spanish notice once', async () => {
+    const first = await say('c2', 'q es el 287g');
+    expect(first).toContain('La sección 287(g) de la ley de inmigración (8 U.S.C. §1357(g))');
+    expect(first).toContain(NOTICE.es);
+    const second = await say('c2', 'mi caso de uscis lleva 2 años sin respuesta q hago');
+    expect(second).toContain('_Información general, no asesoría legal._');
+    expect(second).not.toContain(NOTICE.es);
   });
 
-  it('understands a misspelled question', async () => {
-    const [reply] = await say('c3', 'mi esposo esta detendio hace 6 meses como lo saco con un habeas corpu');
-    expect(reply).toMatch(/[Hh]ábeas corpus/);
+  it('a question that names a section gets that section, with the other sections offered', async () => {
+    const bond = await say('c3', 'can my husband get a bond hearing? he entered without papers');
+    expect(bond).toContain('Yajure Hurtado');
+    expect(options(bond)).not.toContain('Bond hearings after the 2025 changes');
+    const court = await say('c3', 'me pueden arrestar en la corte de inmigracion?');
+    expect(court).toMatch(/Ley de Protección de Nuestras Cortes|Protect Our Courts/);
+  });
+
+  it('a section is picked by its number', async () => {
+    const habeas = await say('c4', 'what is habeas corpus');
+    const n = options(habeas).indexOf('Bond hearings after the 2025 changes');
+    expect(n).toBeGreaterThan(0);
+    expect(await say('c4', String(n))).toContain('Yajure Hurtado');
+  });
+
+  it('asking about the same topic again gets a short reminder and the next steps, not the whole text again', async () => {
+    const full = await say('c5', 'what is habeas corpus');
+    const again = await say('c5', 'tell me about habeas corpus again');
+    expect(again.length).toBeLessThan(full.length / 2 + 200);
+    expect(again).not.toContain(full.split('\n\n')[1]);
+    expect(again).toContain('Talk to a person');
+  });
+
+  it('the county a client names is looked up in the firm\'s 287(g) file, with its date and ICE\'s list', async () => {
+    const nassau = await say('c6', 'is nassau county in 287g?');
+    expect(nassau).toContain('Nassau');
+    expect(nassau).toContain('ice.gov');
+    const passaic = await say('c6', 'mi condado en NJ tiene 287g? vivo en el condado de Passaic');
+    expect(passaic).toContain('Passaic');
   });
 });
 
-describe('not understood', () => {
-  it('asks "did you mean" with candidates and the menu option, then offers a person on the second miss', async () => {
-    const [first] = await say('c4', 'question about my case');
-    expect(first).toMatch(/Did you mean|Quiso decir/);
-    expect(first).toMatch(/\*1\* /);
-    expect(first).toMatch(/\*0\* Menu/);
-    const [second] = await say('c4', 'zzzz qqqq');
-    expect(second).toContain('Talk to a person');
-    expect(second).toContain('Send my question to the team');
-    const [advice] = await say('c4', '2');
-    expect(advice).toContain('sent to our team');
-    const effects = h.store.effects('c4').map((e) => e.effect);
-    expect(effects).toContainEqual(expect.objectContaining({ type: 'handoff.requested', kind: 'advice' }));
+describe('understanding in context', () => {
+  beforeEach(() => open());
+
+  it('"can i sue them?" right after a USCIS delay is about suing USCIS (mandamus), not the police', async () => {
+    await say('x1', 'my green card application has been stuck at uscis for 3 years');
+    const reply = await say('x1', 'can i sue them?');
+    expect(reply).toContain('mandamus');
+    expect(reply).not.toContain('1983');
   });
 
-  it('picks a "did you mean" candidate by number', async () => {
-    // Messages that sit between topics; which one the model is unsure about depends on the training data.
-    const unsure = ['la policia me paro', 'question about my case', 'tengo problemas con ice y la policia', 'my papers and the police'];
-    let first = '';
-    let chat = '';
-    for (const [i, text] of unsure.entries()) {
-      chat = `c5-${i}`;
-      first = (await say(chat, text))[0];
-      if (/Did you mean|Quiso decir/.test(first)) break;
+  it('"y cuanto cuesta?" after a topic is the fees answer, in Spanish', async () => {
+    await say('x2', 'que es un writ of mandamus');
+    expect(await say('x2', 'y cuanto cuesta?')).toContain('*Costos*');
+  });
+
+  it('short chit-chat and acknowledgements never get a confident explainer', async () => {
+    await say('x3', 'hola');
+    for (const text of ['si', 'oye', 'ok', 'jaja', 'ya']) {
+      const reply = await say('x3', text);
+      expect(reply).not.toContain('Información general, no asesoría legal');
+      expect(reply).not.toContain('fuera de lo que podemos atender');
     }
-    expect(first).toMatch(/Did you mean|Quiso decir/);
-    const options = first.split('\n').filter((l) => /^\*[1-9]\*/.test(l));
-    // Pick the first informational topic (booking and "a person" start other journeys, tested elsewhere).
-    const topic = options.find((l) => !/consulta|person/i.test(l));
-    expect(topic).toBeDefined();
-    const [picked] = await say(chat, topic!.slice(1, 2));
-    expect(picked).toMatch(/General information, not legal advice|Información general, no asesoría legal/);
   });
 
-  it('answers gibberish without guessing', async () => {
-    const [reply] = await say('c6', 'asdfgh');
-    expect(reply).not.toMatch(/General information, not legal advice/);
-    expect(reply).toMatch(/understand|Menu/);
+  it.each([
+    ['hey so my cousin told me smth', 'What would you like to know?'],
+    ['tengo una pregunta', '¿Qué desea saber?'],
+    ['oye mira, quisiera preguntar algo', '¿Qué desea saber?'],
+  ])('a preamble ("%s") is asked for its question, not answered with a topic it does not name', async (text, ask) => {
+    const reply = await say(`x4-${text.length}`, text);
+    expect(reply).toContain(ask);
+    expect(reply).not.toMatch(/General information, not legal advice|Información general, no asesoría legal/);
+  });
+
+  it('immigration to another country is out of scope, said plainly', async () => {
+    const reply = await say('x5', 'how do I get a work visa for australia');
+    expect(reply).toContain('immigration to the *United States*');
+    const es = await say('x6', 'quiero emigrar a canada con mi familia');
+    expect(es).toContain('inmigración a los *Estados Unidos*');
+  });
+
+  it('privacy asked in words starts the erasure confirmation; the next "yes" erases, it does not book', async () => {
+    const ask = await say('x7', 'delete my data pls');
+    expect(ask).toContain('*delete* your messages and personal data');
+    await say('x7', 'yes');
+    expect(await h.store.state('x7')).toBeUndefined();
+    expect(await h.store.consultations()).toHaveLength(0);
+    expect(await say('x8', 'borren mis datos por favor')).toContain('*borre* sus mensajes y datos personales');
+  });
+});
+
+describe('not understood (scripted: the point is what the conversation does)', () => {
+  const understander = () => scripted({
+    'the thing with the papers': { intent: 'none', candidates: [{ label: 'know_your_rights', probability: 0.3 }, { label: 'uscis_delay', probability: 0.25 }] },
+    'la cosa de los papeles': { intent: 'none', language: 'es', languageConfidence: 0.9, candidates: [{ label: 'know_your_rights', probability: 0.3 }, { label: 'uscis_delay', probability: 0.25 }] },
+    'zzzz': 'none',
+  });
+
+  it.each([
+    ['en', 'the thing with the papers', 'Did you mean', 'Your rights with ICE', 'You can *stay silent*'],
+    ['es', 'la cosa de los papeles', '¿Quiso decir', 'Sus derechos ante ICE', 'Puede *guardar silencio*'],
+  ] as const)('%s: "did you mean" lists the candidates; a number picks one', async (_lang, text, ask, title, body) => {
+    await open({ understander: understander() });
+    const reply = await say('n1', text);
+    expect(reply).toContain(ask);
+    expect(options(reply)[1]).toBe(title);
+    expect(await say('n1', '1')).toContain(body);
+  });
+
+  it('a second miss in a row offers a person or the team, never the last filler as the question', async () => {
+    await open({ understander: understander() });
+    await say('n2', 'the thing with the papers');
+    const second = await say('n2', 'zzzz');
+    expect(options(second).slice(1)).toEqual(['Talk to a person', 'Send my question to the team (free general guidance)']);
+    // "the thing with the papers" is a real question (more than filler): it is the one sent.
+    expect(await say('n2', '2')).toContain('"the thing with the papers"');
   });
 });
 
 describe('menu', () => {
+  beforeEach(() => open());
+
   it('shows the numbered menu, picks a topic by number, and 0 returns to it', async () => {
-    const [menu] = await say('c7', 'menu');
-    expect(menu).toMatch(/\*1\* Emergency/);
-    expect(menu).toMatch(/\*4\* Habeas corpus/);
-    const [topic] = await say('c7', '4');
-    expect(topic).toMatch(/habeas/i);
-    const [again] = await say('c7', '0');
-    expect(again).toMatch(/\*1\* Emergency/);
-    const [outOfRange] = await say('c7', '42');
-    expect(outOfRange).toMatch(/number from 1 to 17/);
+    const menu = await say('m1', 'menu');
+    expect(options(menu)[1]).toBe('Emergency: ICE or detention');
+    expect(options(menu)[4]).toBe('Habeas corpus');
+    expect(await say('m1', '4')).toContain('*Habeas corpus*');
+    expect(options(await say('m1', '0'))[1]).toBe('Emergency: ICE or detention');
+    expect(await say('m1', '42')).toContain('number from 1 to 17');
   });
 
-  it('works in Spanish with menú and a number from the footer', async () => {
-    const [menu] = await say('c8', 'menú');
-    expect(menu).toMatch(/\*1\* Emergencia/);
-    await say('c8', 'que es un detainer de ice');
-    const [person] = await say('c8', '2');
-    expect(person).toMatch(/persona|equipo/i);
-    expect(h.store.effects('c8').map((e) => e.effect)).toContainEqual(expect.objectContaining({ type: 'handoff.requested', kind: 'human', lang: 'es' }));
-  });
-});
-
-describe('language', () => {
-  it('detects the language of short accentless messages and switches on request', async () => {
-    const [hola] = await say('c9', 'hola buenas');
-    expect(hola).toContain('Hola');
-    const [english] = await say('c9', 'english');
-    expect(english).toContain("I'll answer in English");
-    const [menu] = await say('c9', 'menu');
-    expect(menu).toContain('Here are the topics');
-    const [espanol] = await say('c9', 'español');
-    expect(espanol).toContain('español');
-    const [thanks] = await say('c9', 'ok gracias');
-    expect(thanks).toMatch(/gusto|de nada/i);
+  it.each(['1', '$1', '#1'])('a first message "%s" shows the menu: nothing is picked before a list was shown', async (text) => {
+    const reply = await say(`m2-${text}`, text);
+    expect(options(reply)[1]).toBe('Emergency: ICE or detention');
+    expect(await h.store.openHandoffs()).toHaveLength(0);
   });
 
-  it('follows a client who changes language mid-conversation', async () => {
-    await say('c10', 'hi');
-    const [reply] = await say('c10', 'necesito saber cuanto cobran por la consulta');
-    expect(reply).toMatch(/consulta/i);
+  it('choosing the emergency from the menu asks first; "yes" then takes the urgent path', async () => {
+    await say('m3', 'menu');
+    const ask = await say('m3', '1');
+    expect(ask).toContain('*right now*');
+    expect(await h.store.openHandoffs()).toHaveLength(0);
+    expect(await say('m3', '1')).toContain('signed by a judge');
+    expect((await h.store.openHandoffs())[0].kind).toBe('urgent');
   });
 });
 
-describe('urgent detention', () => {
-  const urgent: [string, string, RegExp][] = [
-    ['en', 'ICE is at my door right now what do i do', /signed by a judge/],
-    ['es', 'la migra esta en mi puerta ayuda', /firmada por un juez/],
-    // phrasings the classifier alone scores low
-    ['en', 'they took my husband this morning, the ice agents', /signed by a judge/],
-    ['es', 'agarraron a mi hijo los de inmigracion hoy', /firmada por un juez/],
-    ['en', 'urgent', /signed by a judge/],
-  ];
-  it.each(urgent)('%s: "%s" gets the rights message, the locator, and an urgent handoff', async (_lang, text, rights) => {
-    const chat = `u-${text.length}`;
-    const [reply] = await say(chat, text);
-    expect(reply).toMatch(rights);
-    expect(reply).toContain('locator.ice.gov');
-    expect(h.store.effects(chat).map((e) => e.effect)).toContainEqual(expect.objectContaining({ type: 'handoff.requested', kind: 'urgent' }));
+describe('language (SPEC §3)', () => {
+  beforeEach(() => open());
+
+  it('short accentless Spanish is detected; english/español switch; detection never undoes the switch', async () => {
+    expect(await say('l1', 'hola buenas')).toContain('¡Hola!');
+    expect(await say('l1', 'english')).toContain("I'll answer in English");
+    expect(await say('l1', 'que es el habeas corpus y como funciona')).toContain('*Habeas corpus*');
+    expect(await say('l1', 'español')).toContain('le responderé en español');
+    expect(await say('l1', 'ok gracias')).toContain('¡Con mucho gusto!');
   });
 
-  it('collects the details that follow and acknowledges them', async () => {
-    await say('u1', 'se llevaron a mi esposo ahorita');
-    const [ack] = await say('u1', 'jose perez, 3 de mayo de 1985, mexico, en newark hoy a las 6am');
-    expect(ack).toMatch(/Gracias/);
-    const [short] = await say('u1', 'A 123 456 789');
-    expect(short).toContain('Recibido');
-    const details = h.store.effects('u1').filter((e) => e.effect.type === 'handoff.details');
-    expect(details).toHaveLength(2);
-    const [menu] = await say('u1', 'menu');
-    expect(menu).toMatch(/\*1\* Emergencia/);
+  it('a client who changes language mid-conversation is followed', async () => {
+    await say('l2', 'hi');
+    expect(await say('l2', 'necesito saber cuanto cobran por la consulta')).toContain('*Costos*');
   });
 
-  it('does not treat "what if" questions as emergencies', async () => {
-    const [reply] = await say('u2', 'what should i do if ice comes to my house someday');
-    expect(h.store.effects('u2').filter((e) => e.effect.type === 'handoff.requested')).toHaveLength(0);
-    expect(reply).not.toContain('We are alerting our team');
+  it.each(['Miguel Angel Torres', "Maria O'Brien Lopez", 'José Hernández'])('a name typed in the booking form never changes the language (%s)', async (name) => {
+    await say('l3', 'english');
+    await say('l3', 'i want to book a consultation');
+    await say('l3', 'by phone');
+    const slots = await say('l3', name);
+    expect(slots).toContain('These are the next available times');
+    expect((await h.store.state('l3'))?.lang).toBe('en');
   });
 });
 
 describe('bad input', () => {
-  it('answers empty, emoji-only, huge, binary, other-language and voice messages politely', async () => {
-    expect((await say('b1', '   '))[0]).toMatch(/did not receive any text/);
-    expect((await say('b2', '🙏🙏😢'))[0]).toMatch(/write your question in words/);
+  beforeEach(() => open());
+
+  it('empty, emoji-only, huge, binary, other-language and voice messages get a polite answer', async () => {
+    expect(await say('b1', '   ')).toContain('I did not receive any text');
+    expect(await say('b2', '🙏🙏😢')).toContain('write your question in words');
     const huge = `my brother was detained and ${'we need help '.repeat(8000)}`;
-    expect(huge.length).toBeGreaterThan(100_000);
-    const replies = await say('b3', huge);
-    expect(replies.join('\n')).toMatch(/read the beginning/);
-    expect(h.store.transcript('b3')[0].text).toHaveLength(huge.length);
-    expect((await say('b4', '\u0000\u0001\u0002\u0003'))[0]).toMatch(/did not receive any text/);
-    expect((await say('b5', '我的丈夫被移民局抓走了'))[0]).toMatch(/English or Spanish/);
-    expect((await say('b6', '', { type: 'voice' }))[0]).toMatch(/type/);
+    expect(await say('b3', huge)).toContain('read the beginning');
+    expect((await h.store.transcript('b3'))[0].text).toHaveLength(huge.length);
+    expect(await say('b4', '\u0000\u0001\u0002\u0003')).toContain('I did not receive any text');
+    expect(await say('b5', '我的丈夫被移民局抓走了')).toContain('English or Spanish');
+  });
+
+  it('a voice note from a Spanish writer is answered in Spanish; from a new client in both languages', async () => {
+    await say('b6', 'hola, una pregunta');
+    expect(await say('b6', '', { type: 'voice' })).toContain('Por favor *escriba*');
+    const both = await say('b7', '', { type: 'voice' });
+    expect(both).toContain('Por favor *escriba*');
+    expect(both).toContain('Please *type*');
+  });
+
+  it.each(['constructor', 'Constructor.', 'toString', '__proto__', 'hasOwnProperty'])('"%s" gets a reply, never silence or an apology', async (text) => {
+    const reply = await say(`f-${text}`, text);
+    expect(reply).not.toBe('');
+    expect(reply).not.toContain('something went wrong');
   });
 });
 
 describe('reliability', () => {
-  it('answers the same message id once, even after a restart', async () => {
+  beforeEach(() => open());
+
+  it('answers the same message id once, even after a restart on the same file', async () => {
     const message = { id: 'wamid.ABC', chat: 'r1', text: 'hola', type: 'text' as const, receivedAt: new Date() };
     expect(await h.runner.handle(message)).toBe('answered');
     expect(await h.runner.handle(message)).toBe('duplicate');
-    const sentBefore = h.sent.length;
-    h.db.close();
-    const reopened = harness({ dbFile: h.dbFile });
-    try {
-      expect(await reopened.runner.handle(message)).toBe('duplicate');
-      expect(reopened.sent).toHaveLength(0);
-    } finally {
-      reopened.db.close();
-    }
-    expect(h.sent).toHaveLength(sentBefore);
-    h = harness(); // the original's database is closed; give afterEach a fresh one
+    const reopened = await suite.harness({ dbFile: h.dbFile });
+    expect(await reopened.runner.handle(message)).toBe('duplicate');
+    expect(reopened.sent).toHaveLength(0);
   });
 
   it('keeps one chat in order when messages arrive together', async () => {
     const texts = ['menu', '4', '0', '5'];
-    await Promise.all(texts.map((text, i) => h.runner.handle({ id: `o${i}`, chat: 'r2', text, type: 'text', receivedAt: new Date() })));
-    const inbound = h.store.transcript('r2').filter((t) => t.direction === 'in').map((t) => t.text);
-    expect(inbound).toEqual(texts);
+    await Promise.all(texts.map((text, i) => h.runner.handle({ id: `o${i}`, chat: 'r2', text, type: 'text', receivedAt: h.clock.now() })));
+    expect((await h.store.transcript('r2')).filter((t) => t.direction === 'in').map((t) => t.text)).toEqual(texts);
     const sent = h.sent.filter((s) => s.chat === 'r2').map((s) => s.text);
-    expect(sent[1]).toMatch(/habeas/i);
-    expect(sent[3]).toMatch(/287\(g\)/);
+    expect(sent[1]).toContain('*Habeas corpus*');
+    expect(sent[3]).toContain('(8 U.S.C. §1357(g))');
   });
 
-  it('rate-limits a flood with one polite notice and keeps every message', async () => {
-    const replies: string[] = [];
-    for (let i = 0; i < 20; i++) replies.push(...(await say('r3', `hola ${i}`)));
-    expect(replies.filter((r) => r.includes('muchos mensajes'))).toHaveLength(1);
-    expect(h.store.transcript('r3').filter((t) => t.direction === 'in')).toHaveLength(20);
-  });
-
-  it('stop silences the bot until start', async () => {
-    await say('r4', 'hello');
-    expect((await say('r4', 'stop'))[0]).toMatch(/not receive more messages/);
-    expect(await say('r4', 'what is 287g')).toHaveLength(0);
-    expect((await say('r4', 'start'))[0]).toMatch(/Welcome back/);
-  });
-
-  it('never logs message text or full phone numbers', async () => {
-    await say('15551234567@c.us', 'my husband jose was detained today');
+  it('never logs message text, names, full phone numbers or raw message ids', async () => {
+    await say('15551234567@c.us', 'my husband jose was detained today', { id: 'wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUM3', name: 'Maria Perez' });
     const log = h.logLines.join('');
     expect(log).not.toContain('jose');
+    expect(log).not.toContain('Maria');
     expect(log).not.toContain('15551234567');
-    expect(log).toContain('4567');
+    expect(log).not.toContain('HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUM3');
+    expect(log).toContain('…4567');
   });
-});
-
-afterAll(() => {
-  expect(allReplies.length).toBeGreaterThan(20);
-  for (const reply of allReplies) {
-    expect(reply.trim()).not.toBe('');
-    expect(reply).not.toMatch(/undefined|null|\[object|\{\{|at .*\.ts:\d+/);
-  }
 });

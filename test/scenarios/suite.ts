@@ -2,9 +2,12 @@
  * Shared scaffolding of the scenario files: a fresh harness per test (closed afterwards) and a sweep, at the end of
  * the file, of every reply and staff notification for things that must never reach a person.
  */
-import { harness, type HarnessOptions } from '../helpers';
+import { harness, type Harness, type HarnessOptions } from '../helpers';
 
-export type Harness = ReturnType<typeof harness>;
+export type { Harness } from '../helpers';
+
+/** Text that must never reach a client or staff. */
+export const BROKEN = /undefined|null|\[object|\{\{|NaN|Invalid Date/;
 
 export function scenarioSuite() {
   const seen: string[] = [];
@@ -13,21 +16,21 @@ export function scenarioSuite() {
     for (const h of opened.splice(0)) {
       // Every staff notification the scenario produced joins the sweep, sent or not.
       await h.notifications.flush();
-      seen.push(...h.store.notifications(1000).map((n) => n.text));
-      h.close();
+      seen.push(...(await h.store.notifications(1000)).map((n) => n.text));
+      await h.close();
     }
   });
   afterAll(() => {
     expect(seen.length).toBeGreaterThan(0);
     for (const text of seen) {
       expect(text.trim()).not.toBe('');
-      expect(text).not.toMatch(/undefined|null|\[object|\{\{|NaN|Invalid Date/);
+      expect(text).not.toMatch(BROKEN);
     }
   });
   return {
     /** A harness closed after the test. */
-    harness(options: HarnessOptions = {}): Harness {
-      const h = harness(options);
+    async harness(options: HarnessOptions = {}): Promise<Harness> {
+      const h = await harness(options);
       opened.push(h);
       return h;
     },

@@ -9,7 +9,7 @@ import { NONE, type IntentId } from '../../nlu/types';
 import type { Draft, Kit } from '../draft';
 import { TURN_KINDS } from '../draft';
 import { MENU_INTENTS } from '../compose';
-import { aboutAnotherCountry, followUpOf, isAcknowledgement, type FollowUp } from '../signals';
+import { aboutAnotherCountry, followUpOf, isAcknowledgement, isPreamble, type FollowUp } from '../signals';
 import type { Choice } from '../types';
 import { startAdvice } from './advice';
 import { askCancel, upcoming, manageMenu } from './consultations';
@@ -167,6 +167,12 @@ export function notUnderstood(k: Kit, d: Draft): void {
 export function acknowledgementGate(k: Kit, d: Draft): boolean {
   if (!d.text) return false;
   const u = k.understand(d);
+  if (isPreamble(u.tokens)) {
+    k.followLanguage(d);
+    d.intent = TURN_KINDS.ack;
+    k.say(d, k.s(d).askQuestion);
+    return true;
+  }
   if (!isAcknowledgement(u.tokens) || SMALL_TALK.has(u.intent)) return false;
   const yes = parseYesNo(d.text);
   const first = d.state.choices[0];
