@@ -172,9 +172,16 @@ export function findName(text: string): string | undefined {
 const PLACE_NOUNS =
   'home|house|work|job|jobsite|street|court|courthouse|store|parking lot|car|bus stop|train station|church|school|detention center|jail|' +
   'casa|trabajo|chamba|calle|corte|tienda|carro|parada|estacion|iglesia|escuela|centro de detencion|carcel|cárcel|apartamento|apartment|building|edificio';
-const PLACE_CUE = new RegExp(
-  `\\b(?:(?:in|at|near|outside|outside of|in front of|en|cerca de|afuera de|frente a|fuera de|a la salida de)\\s+(?:the |his |her |my |our |la |el |su |mi |los |las |un |una )?` +
-  `((?:${PLACE_NOUNS})(?: (?:in|of|en|de) [a-z]+(?: [a-z]+)?)?|[A-Z][\\p{L}]+(?: [A-Z][\\p{L}]+){0,3}))`,
+const CUES = ['in', 'at', 'near', 'outside of', 'outside', 'in front of', 'en', 'cerca de', 'afuera de', 'afuera del', 'frente a', 'fuera de', 'a la salida de', 'a la salida del'];
+/** "at his job in Elizabeth", "en la casa": a place noun, any case. */
+const NOUN_PLACE = new RegExp(
+  `(?:^|[^\\p{L}])(?:${CUES.join('|')})\\s+(?:the |his |her |my |our |their |la |el |su |mi |los |las |un |una |del )?` +
+  `((?:${PLACE_NOUNS})(?![\\p{L}])(?: (?:in|of|en|de|del)(?: (?:mi|su|la|el|my|his|her))? \\p{L}+)?)`,
+  'iu',
+);
+/** "in Elizabeth", "en Newark": a capitalised place name after a cue word (any case for the cue). */
+const NAMED_PLACE = new RegExp(
+  `(?:^|[^\\p{L}])(?:${CUES.map((c) => `[${c[0]}${c[0].toUpperCase()}]${c.slice(1)}`).join('|')})\\s+(?:the |la |el )?(\\p{Lu}\\p{L}+(?: \\p{Lu}\\p{L}+){0,3})`,
   'u',
 );
 const NOT_PLACES = new Set(['ice', 'i', 'english', 'spanish', 'espanol', 'ingles', 'the', 'a-number']);
@@ -182,11 +189,14 @@ const NOT_PLACES = new Set(['ice', 'i', 'english', 'spanish', 'espanol', 'ingles
 /** Where it happened: "in Elizabeth", "at his job", "en la casa", "afuera del trabajo en Newark". */
 export function findPlace(text: string): string | undefined {
   const line = text.replace(/\s+/g, ' ');
-  const m = PLACE_CUE.exec(line) ?? PLACE_CUE.exec(foldKeepingLength(line));
+  // The place mentioned first wins: "at his job in Elizabeth" is the job, "outside the Home Depot" the store.
+  const found = [NAMED_PLACE.exec(line), NOUN_PLACE.exec(line)].filter((x): x is RegExpExecArray => x !== null);
+  const m = found.sort((a, b) => a.index - b.index || b[1].length - a[1].length)[0];
   if (!m) return undefined;
   const place = m[1].trim();
-  if (NOT_PLACES.has(foldAccents(place)) || findCountry(place) || Object.hasOwn(MONTHS, foldAccents(place))) return undefined;
-  if (/^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo)$/i.test(foldAccents(place))) return undefined;
+  const folded = foldAccents(place);
+  if (NOT_PLACES.has(folded) || findCountry(place) || Object.hasOwn(MONTHS, folded)) return undefined;
+  if (/^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo)$/.test(folded)) return undefined;
   return place;
 }
 

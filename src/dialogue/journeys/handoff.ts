@@ -75,7 +75,7 @@ export function waitingGate(k: Kit, d: Draft): boolean {
     k.followLanguage(d);
     d.intent = u.intent;
     d.confidence = u.confidence;
-    k.say(d, `${k.composer.reminder(u.intent, d.state.lang)}\n\n${s.personWillAlsoReply}`);
+    k.say(d, `${k.composer.reminder(u.intent, d.state.lang)}\n${s.disclaimer}\n\n${s.personWillAlsoReply}`);
     return true;
   }
   if (!reminderDue(h, d.state.remindedAt, d.now, k.settings.timing)) return true;

@@ -93,12 +93,12 @@ export function urgentCaseGate(k: Kit, d: Draft): boolean {
   if (staffActive(k, d)) return true;
   if (Object.keys(added).length > 0) {
     const missing = askFor(k, d, details);
-    return reply(k, d, 'captured', [s.urgentCaptured(describe(k, d, added)), missing || s.urgentComplete].join('\n'));
+    return reply(k, d, 'say', [s.urgentCaptured(describe(k, d, added)), missing || s.urgentComplete].join('\n'));
   }
   const question = urgentQuestionOf(d.text);
   if (question) {
     k.followLanguage(d);
-    return reply(k, d, `q:${question}`, k.s(d).urgentAnswer(question, k.settings.fee));
+    return reply(k, d, 'say', k.s(d).urgentAnswer(question, k.settings.fee));
   }
   const u = k.understand(d);
   if (u.intent !== 'none' && !['greeting', 'thanks', 'goodbye', 'urgent_detention', 'human', 'menu'].includes(u.intent) && !isAcknowledgement(u.tokens)) {
@@ -107,34 +107,39 @@ export function urgentCaseGate(k: Kit, d: Draft): boolean {
   }
   if (u.intent === 'thanks' || u.intent === 'goodbye') {
     k.followLanguage(d);
-    return reply(k, d, 'thanks', k.s(d).urgentThanks);
+    return reply(k, d, 'say', k.s(d).urgentThanks);
   }
   return reply(k, d, 'ack', askFor(k, d, details));
 }
 
 /**
- * Says the reply for `key`; an acknowledgement (`ack`) rotates through its variants, and a reply that would repeat
- * the last one word for word becomes a short acknowledgement that points to it.
+ * Says `text`, unless it is word for word what was said last time: then a short acknowledgement instead. `ack`
+ * rotates through the acknowledgements (with `text` after it), so the same line never goes out twice in a row.
  */
-function reply(k: Kit, d: Draft, key: string, text: string): true {
+function reply(k: Kit, d: Draft, kind: 'ack' | 'say', text: string): true {
   const s = k.s(d);
   const last = d.state.urgent?.lastReply ?? '';
   const lastAck = Number(/^ack:(\d+)$/.exec(last)?.[1] ?? -1);
   const nextAck = (lastAck + 1) % s.urgentAcks.length;
   let said: string;
-  let saidKey: string;
-  if (key === 'ack') {
-    [said, saidKey] = [[s.urgentAcks[nextAck], text].filter(Boolean).join('\n'), `ack:${nextAck}`];
-  } else if (key === last && key.startsWith('q:')) {
-    [said, saidKey] = [`${s.urgentAcks[nextAck]} ${s.seeAbove}`, `ack:${nextAck}`];
-  } else if (key === last) {
-    [said, saidKey] = [s.urgentAcks[nextAck], `ack:${nextAck}`];
+  let key: string;
+  if (kind === 'ack') {
+    [said, key] = [[s.urgentAcks[nextAck], text].filter(Boolean).join('\n'), `ack:${nextAck}`];
+  } else if (last === fingerprint(text)) {
+    [said, key] = [`${s.urgentAcks[nextAck]} ${s.seeAbove}`, `ack:${nextAck}`];
   } else {
-    [said, saidKey] = [text, key];
+    [said, key] = [text, fingerprint(text)];
   }
-  d.state = { ...d.state, urgent: { ...d.state.urgent!, lastReply: saidKey } };
+  d.state = { ...d.state, urgent: { ...d.state.urgent!, lastReply: key } };
   k.say(d, said);
   return true;
+}
+
+/** A short fingerprint of a reply (the state keeps it, not the text). */
+function fingerprint(text: string): string {
+  let hash = 5381;
+  for (let i = 0; i < text.length; i++) hash = ((hash * 33) ^ text.charCodeAt(i)) >>> 0;
+  return `say:${hash.toString(36)}`;
 }
 
 /** "If you know them, also send: date of birth, where…": only the fields still missing; '' when none. */
