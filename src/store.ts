@@ -311,8 +311,11 @@ export interface ChatTx {
   /** The contact's stored name and language, if the client is known. */
   contact(): Promise<{ name?: string; lang: Lang } | undefined>;
   addMessages(messages: readonly NewMessage[]): Promise<void>;
-  /** Queues replies to the chat, in order. */
-  enqueue(texts: readonly string[], at: Date): Promise<OutboxEntry[]>;
+  /**
+   * Queues replies to the chat, in order. `forget`: the rows are deleted once sent (the reply to an erasure must not
+   * leave the number behind).
+   */
+  enqueue(texts: readonly string[], at: Date, options?: { forget?: boolean }): Promise<OutboxEntry[]>;
   recordEffect(effect: Effect, at: Date): Promise<void>;
 
   openHandoff(): Promise<HandoffRecord | undefined>;
@@ -364,7 +367,7 @@ export interface Store {
   markSendFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void>;
   /** When the next reply waiting for a retry becomes due, if any. */
   nextOutboxAt(): Promise<Date | undefined>;
-  /** Whether an outbox entry was sent (true), is still queued (false) or was given up ('failed'). */
+  /** Whether an outbox entry was sent (true; also when it was sent and forgotten), is still queued (false) or was given up ('failed'). */
   outboxState(id: number): Promise<boolean | 'failed'>;
   /** Replies given up, newest first. */
   failedReplies(limit?: number): Promise<FailedReply[]>;

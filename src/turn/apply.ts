@@ -38,7 +38,7 @@ export class TurnApplier {
     if (turn.effects.some((e) => e.type === 'contact.erased')) {
       // Nothing of this conversation is kept, not even the "yes" that confirmed it. Only the reply is queued.
       await this.erase(tx, at);
-      return tx.enqueue(turn.replies, at);
+      return tx.enqueue(turn.replies, at, { forget: true });
     }
     await tx.touchContact(at, { name: message?.name, lang: state.lang, inbound: message !== undefined });
     await tx.saveState(state, at);

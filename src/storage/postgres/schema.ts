@@ -61,7 +61,8 @@ export const PG_MIGRATIONS: readonly string[] = [
      lease_until timestamptz,
      lease_owner text,
      last_error text,
-     failed_at timestamptz
+     failed_at timestamptz,
+     forget boolean NOT NULL DEFAULT false
    );
    CREATE INDEX outbox_pending ON outbox (chat, id) WHERE sent_at IS NULL AND failed_at IS NULL;
    CREATE TABLE effects (

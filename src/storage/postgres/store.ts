@@ -158,20 +158,23 @@ export class PostgresStore implements Store {
   async markSent(id: number, at: Date): Promise<void> {
     await this.pool.query({ name: 'pg-outbox-sent', text: 'UPDATE outbox SET sent_at = $1, attempts = attempts + 1, lease_until = NULL, lease_owner = NULL WHERE id = $2', values: [at, id] });
     // The reply to an erasure is the only row left of that chat: once sent, it goes too.
-    await this.pool.query({ name: 'pg-outbox-forget', text: 'DELETE FROM outbox o WHERE o.id = $1 AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.chat = o.chat)', values: [id] });
+    await this.pool.query({ name: 'pg-outbox-forget', text: 'DELETE FROM outbox WHERE id = $1 AND forget', values: [id] });
   }
 
   async markSendFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void> {
     await this.pool.query({
       name: 'pg-outbox-failed',
       text: `UPDATE outbox SET attempts = attempts + 1, last_error = $2, lease_until = NULL, lease_owner = NULL,
-             next_attempt_at = COALESCE($3, next_attempt_at), failed_at = CASE WHEN $3::timestamptz IS NULL THEN $4 ELSE NULL END WHERE id = $1`,
+             next_attempt_at = COALESCE($3, next_attempt_at), failed_at = CASE WHEN $3::timestamptz IS NULL THEN $4::timestamptz ELSE NULL END WHERE id = $1`,
       values: [id, error.slice(0, 300), retryAt ?? null, at],
     });
   }
 
   async nextOutboxAt(): Promise<Date | undefined> {
-    return (await one<{ at: Date | null }>(this.pool, 'pg-outbox-next-at', 'SELECT MIN(next_attempt_at) AS at FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL'))?.at ?? undefined;
+    return (await one<{ at: Date | null }>(
+      this.pool, 'pg-outbox-next-at',
+      'SELECT MIN(next_attempt_at) AS at FROM (SELECT DISTINCT ON (chat) next_attempt_at FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY chat, id) heads',
+    ))?.at ?? undefined;
   }
 
   async outboxState(id: number): Promise<boolean | 'failed'> {
@@ -204,7 +207,7 @@ export class PostgresStore implements Store {
     await this.pool.query({
       name: 'pg-notification-failed',
       text: `UPDATE notifications SET attempts = attempts + 1, last_error = $2, next_attempt_at = COALESCE($3, next_attempt_at),
-             given_up_at = CASE WHEN $3::timestamptz IS NULL THEN $4 ELSE NULL END, lease_until = NULL WHERE id = $1`,
+             given_up_at = CASE WHEN $3::timestamptz IS NULL THEN $4::timestamptz ELSE NULL END, lease_until = NULL WHERE id = $1`,
       values: [id, error.slice(0, 300), retryAt ?? null, at],
     });
   }
@@ -437,12 +440,12 @@ class PostgresChatTx implements ChatTx {
     await this.live().query(`INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at) VALUES ${tuples.join(', ')}`, values);
   }
 
-  async enqueue(texts: readonly string[], at: Date): Promise<OutboxEntry[]> {
+  async enqueue(texts: readonly string[], at: Date, options: { forget?: boolean } = {}): Promise<OutboxEntry[]> {
     if (texts.length === 0) return [];
     const list = await rows<{ id: string; text: string; ord: string }>(
       this.live(), 'pg-enqueue',
-      `INSERT INTO outbox (chat, text, created_at, next_attempt_at) SELECT $1, t, $3, $3 FROM unnest($2::text[]) WITH ORDINALITY AS u(t, ord) ORDER BY ord RETURNING id, text`,
-      [this.chat, texts, at],
+      `INSERT INTO outbox (chat, text, created_at, next_attempt_at, forget) SELECT $1, t, $3, $3, $4 FROM unnest($2::text[]) WITH ORDINALITY AS u(t, ord) ORDER BY ord RETURNING id, text`,
+      [this.chat, texts, at, options.forget === true],
     );
     return list.map((r) => ({ id: Number(r.id), chat: this.chat, text: r.text, attempts: 0, createdAt: at.toISOString() })).sort((a, b) => a.id - b.id);
   }

@@ -173,6 +173,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE UNIQUE INDEX consultations_one_per_slot ON consultations (start_at) WHERE start_at IS NOT NULL AND status IN ('requested', 'confirmed');
    CREATE INDEX consultations_by_chat ON consultations (chat, status);
    CREATE INDEX consultations_by_time ON consultations (start_at);
+   ALTER TABLE outbox ADD COLUMN forget INTEGER NOT NULL DEFAULT 0;
    CREATE TABLE jobs (name TEXT PRIMARY KEY, next_run_at TEXT NOT NULL);
    CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TEXT NOT NULL);`,
 ];

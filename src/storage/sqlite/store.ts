@@ -58,7 +58,7 @@ function statements(db: Db) {
       `INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at)
        VALUES (@chat, @direction, @author, @messageId, @type, @text, @intent, @confidence, @lang, @at)`,
     ),
-    outboxAdd: db.prepare('INSERT INTO outbox (chat, text, created_at, next_attempt_at) VALUES (?, ?, ?, ?)'),
+    outboxAdd: db.prepare('INSERT INTO outbox (chat, text, created_at, next_attempt_at, forget) VALUES (?, ?, ?, ?, ?)'),
     effect: db.prepare('INSERT INTO effects (chat, type, payload, created_at) VALUES (?, ?, ?, ?)'),
     openHandoff: db.prepare<[string], HandoffRow>(`SELECT * FROM handoffs WHERE chat = ? AND status = 'open'`),
     pastCase: db.prepare<[string], HandoffRow>(
@@ -118,12 +118,14 @@ function statements(db: Db) {
     leaseOutbox: db.prepare('UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE id = ?'),
     outboxSent: db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, lease_until = NULL, lease_owner = NULL WHERE id = ?'),
     // The reply to an erasure is the only row left of that chat: once sent, it goes too.
-    outboxForget: db.prepare('DELETE FROM outbox WHERE id = ? AND chat NOT IN (SELECT chat FROM contacts)'),
+    outboxForget: db.prepare('DELETE FROM outbox WHERE id = ? AND forget = 1'),
     outboxFailed: db.prepare(
       `UPDATE outbox SET attempts = attempts + 1, last_error = @error, lease_until = NULL, lease_owner = NULL,
        next_attempt_at = COALESCE(@retryAt, next_attempt_at), failed_at = CASE WHEN @retryAt IS NULL THEN @at ELSE NULL END WHERE id = @id`,
     ),
-    outboxNextAt: db.prepare<[], { at: string | null }>('SELECT MIN(next_attempt_at) AS at FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL'),
+    outboxNextAt: db.prepare<[], { at: string | null }>(
+      'SELECT MIN(next_attempt_at) AS at FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY chat)',
+    ),
     outboxState: db.prepare<[number], { sent_at: string | null; failed_at: string | null }>('SELECT sent_at, failed_at FROM outbox WHERE id = ?'),
     failedReplies: db.prepare<[number], FailedRow>(
       'SELECT id, chat, text, attempts, last_error, created_at, failed_at FROM outbox WHERE failed_at IS NOT NULL ORDER BY failed_at DESC LIMIT ?',
@@ -259,7 +261,8 @@ export class SqliteStore implements Store {
   outboxState(id: number): Promise<boolean | 'failed'> {
     return this.serial.run(() => {
       const row = this.q.outboxState.get(id);
-      return row?.failed_at ? 'failed' : row?.sent_at !== null && row !== undefined;
+      if (!row) return true; // sent and forgotten (the reply to an erasure)
+      return row.failed_at ? 'failed' : row.sent_at !== null;
     });
   }
 
@@ -498,10 +501,11 @@ class SqliteChatTx implements ChatTx {
     }
   }
 
-  async enqueue(texts: readonly string[], at: Date): Promise<OutboxEntry[]> {
+  async enqueue(texts: readonly string[], at: Date, options: { forget?: boolean } = {}): Promise<OutboxEntry[]> {
     this.live();
     const iso = at.toISOString();
-    return texts.map((text) => ({ id: Number(this.q.outboxAdd.run(this.chat, text, iso, iso).lastInsertRowid), chat: this.chat, text, attempts: 0, createdAt: iso }));
+    const forget = options.forget ? 1 : 0;
+    return texts.map((text) => ({ id: Number(this.q.outboxAdd.run(this.chat, text, iso, iso, forget).lastInsertRowid), chat: this.chat, text, attempts: 0, createdAt: iso }));
   }
 
   async recordEffect(effect: Effect, at: Date): Promise<void> {
