@@ -10,8 +10,9 @@ import { ContentError } from './content/explainers';
 import { createLogger } from './log';
 import { createCore, createNlu, modelFile } from './core';
 import { logNotifier, startPuente } from './main';
-import { CorpusError, loadCorpus, type Example } from './nlu/corpus';
-import { crossValidate, predictAll, report, type EvalReport } from './nlu/evaluate';
+import { readMessage } from './dialogue/reading';
+import { CorpusError, loadCorpus, loadFollowUps, type Example } from './nlu/corpus';
+import { crossValidate, evaluateFollowUps, predictAll, report, type EvalReport } from './nlu/evaluate';
 import { trainAndSave } from './nlu/model-store';
 import { DEFAULT_DECISION, Nlu } from './nlu/nlu';
 import { LANGS, type Lang } from './nlu/types';
@@ -208,13 +209,19 @@ export function readTestFile(file: string): Example[] {
 function evaluate(config: Config, opts: { folds?: string; test?: string; json?: boolean }, io: Io): number {
   const decision = { ...DEFAULT_DECISION, threshold: config.nluThreshold ?? DEFAULT_DECISION.threshold };
   let result: EvalReport;
+  // Measured as the engine reads messages (its wording rules), not the classifier alone.
   if (opts.test) {
     const nlu = createNlu(config);
-    result = report(`test file ${opts.test}`, predictAll(new Nlu(nlu.model, decision), readTestFile(opts.test)));
+    result = report(`test file ${opts.test}`, predictAll(new Nlu(nlu.model, decision), readTestFile(opts.test), readMessage));
   } else {
     const folds = opts.folds === undefined ? 5 : Number(opts.folds);
     if (!Number.isInteger(folds) || folds < 2 || folds > 20) throw new UsageError('--folds must be a whole number from 2 to 20');
-    result = crossValidate(loadCorpus(config.intentsDir), folds, decision);
+    result = crossValidate(loadCorpus(config.intentsDir), folds, decision, {}, readMessage);
+    const followUps = loadFollowUps(config.intentsDir);
+    if (followUps.length > 0) {
+      const measured = evaluateFollowUps(new Nlu(createNlu(config).model, decision), followUps, readMessage);
+      result = { ...result, followUps: { examples: followUps.length, ...measured } };
+    }
   }
   io.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
   return 0;
@@ -229,6 +236,7 @@ export function formatReport(r: EvalReport): string {
     `  accuracy ${pct(r.accuracy)}   macro-F1 ${pct(r.macroF1)}`,
     ...LANGS.map((l) => `  ${l}: accuracy ${pct(r.perLanguage[l].accuracy)}   macro-F1 ${pct(r.perLanguage[l].macroF1)}   (${r.perLanguage[l].examples} examples)`),
     `  out-of-scope answered "none": ${pct(r.outOfScopeAsNone)}   in-scope answered (not "did you mean"): ${pct(r.inScopeAnswered)}   urgent path taken for urgent_detention: ${pct(r.urgentRecall)}`,
+    ...(r.followUps ? [`  follow-ups read in context (intents/context): ${pct(r.followUps.accuracy)} of ${r.followUps.examples}${r.followUps.misses.length ? `; missed: ${r.followUps.misses.map((m) => `"${m.text}" after ${m.after} → ${m.got}`).join(', ')}` : ''}`] : []),
     '',
     '  intent                  precision  recall   F1     n',
     ...r.perIntent.map((p) => `  ${p.intent.padEnd(22)}  ${pct(p.precision)}      ${pct(p.recall)}    ${pct(p.f1)}  ${p.support}`),

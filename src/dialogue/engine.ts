@@ -57,10 +57,10 @@ export const GATES: readonly (readonly [string, Gate])[] = [
   ['free advice', adviceWordsGate],
   ['waiting for a person', waitingGate],
   ['returning client', returningGate],
+  ['follow-up', followUpGate],
   ['possible emergency', clarifyGate],
   ['out of scope', outOfScopeGate],
   ['acknowledgement', acknowledgementGate],
-  ['follow-up', followUpGate],
   ['more for the team', adviceFollowGate],
   ['information', informationGate],
 ];

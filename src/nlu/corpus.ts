@@ -69,3 +69,43 @@ export function loadCorpus(dir: string): Corpus {
   }
   return { examples, intents, fingerprint: hash.digest('hex') };
 }
+
+/** A short follow-up and the topic it must be read as, after `after` was answered. */
+export interface FollowUpCase {
+  readonly after: IntentId;
+  readonly text: string;
+  readonly expect: IntentId;
+}
+
+/**
+ * The follow-ups of `intents/context/*.yml` (`follow_ups: [{after, text, expect}]`), for measuring how messages are
+ * read in context. [] when the folder is absent; throws {@link CorpusError} for a malformed file.
+ */
+export function loadFollowUps(dir: string): FollowUpCase[] {
+  const folder = join(dir, 'context');
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((n) => n.endsWith('.yml') || n.endsWith('.yaml')).sort();
+  } catch {
+    return [];
+  }
+  const cases: FollowUpCase[] = [];
+  for (const name of names) {
+    let doc: unknown;
+    try {
+      doc = parse(readFileSync(join(folder, name), 'utf8'));
+    } catch (err) {
+      throw new CorpusError(`context/${name}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+    }
+    const list = (doc as { follow_ups?: unknown } | null)?.follow_ups;
+    if (!Array.isArray(list)) throw new CorpusError(`context/${name}: missing "follow_ups:" list`);
+    list.forEach((item, i) => {
+      const c = item as Record<string, unknown>;
+      if (typeof c?.after !== 'string' || typeof c.text !== 'string' || typeof c.expect !== 'string') {
+        throw new CorpusError(`context/${name}: follow_ups[${i}] needs "after", "text" and "expect"`);
+      }
+      cases.push({ after: c.after, text: c.text, expect: c.expect });
+    });
+  }
+  return cases;
+}

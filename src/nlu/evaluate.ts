@@ -1,9 +1,9 @@
 /**
  * Measuring understanding: stratified k-fold cross-validation over `intents/`, or a labelled test file.
  */
-import type { Corpus, Example } from './corpus';
+import type { Corpus, Example, FollowUpCase } from './corpus';
 import { stratifiedFolds } from './folds';
-import { Nlu, trainModel, type DecisionOptions, type TrainModelOptions } from './nlu';
+import { Nlu, trainModel, type DecisionOptions, type TrainModelOptions, type Understanding } from './nlu';
 import { LANGS, NONE, type IntentId, type Lang } from './types';
 
 /** Precision, recall and F1 of one intent. */
@@ -34,6 +34,8 @@ export interface EvalReport extends Summary {
   readonly inScopeAnswered: number;
   /** Share of `urgent_detention` examples that took the urgent path (classifier or wording). */
   readonly urgentRecall: number;
+  /** Follow-ups read in the context of the topic just answered (`intents/context/`), when measured. */
+  readonly followUps?: { readonly examples: number; readonly accuracy: number; readonly misses: readonly (FollowUpCase & { got: IntentId })[] };
 }
 
 /** One prediction with its truth. */
@@ -96,23 +98,41 @@ export function report(method: string, outcomes: readonly Outcome[]): EvalReport
   };
 }
 
+/**
+ * How a message is finally read: the classifier's intent by default; the CLI passes the engine's reading (its wording
+ * rules and follow-ups), so the figures are what clients get.
+ */
+export type Reader = (u: Understanding, text: string, previous?: IntentId) => IntentId;
+
+const classifierOnly: Reader = (u) => u.intent;
+
 /** Predicts every example with one understanding model. */
-export function predictAll(nlu: Nlu, examples: readonly Example[]): Outcome[] {
+export function predictAll(nlu: Nlu, examples: readonly Example[], read: Reader = classifierOnly): Outcome[] {
   return examples.map((example) => {
     const u = nlu.understand(example.text);
-    return { example, predicted: u.intent, urgent: u.urgent };
+    return { example, predicted: read(u, example.text), urgent: u.urgent };
   });
 }
 
+/** Share of follow-ups read as the expected topic in context, and the misses. */
+export function evaluateFollowUps(nlu: Nlu, cases: readonly FollowUpCase[], read: Reader): { accuracy: number; misses: (FollowUpCase & { got: IntentId })[] } {
+  const misses: (FollowUpCase & { got: IntentId })[] = [];
+  for (const c of cases) {
+    const got = read(nlu.understand(c.text), c.text, c.after);
+    if (got !== c.expect) misses.push({ ...c, got });
+  }
+  return { accuracy: ratio(cases.length - misses.length, cases.length), misses };
+}
+
 /** Stratified (intent × language) k-fold cross-validation: each fold is predicted by a model that never saw it. */
-export function crossValidate(corpus: Corpus, k: number, decision: DecisionOptions, options: TrainModelOptions = {}): EvalReport {
+export function crossValidate(corpus: Corpus, k: number, decision: DecisionOptions, options: TrainModelOptions = {}, read: Reader = classifierOnly): EvalReport {
   const folds = stratifiedFolds(corpus.examples, k, (e) => `${e.intent}|${e.lang}`, (e) => e.text);
   const outcomes: Outcome[] = [];
   for (let f = 0; f < k; f++) {
     const train = corpus.examples.filter((_, i) => folds[i] !== f);
     const test = corpus.examples.filter((_, i) => folds[i] === f);
     const nlu = new Nlu(trainModel({ examples: train, fingerprint: `fold-${f}` }, options), decision);
-    outcomes.push(...predictAll(nlu, test));
+    outcomes.push(...predictAll(nlu, test, read));
   }
   return report(`${k}-fold stratified cross-validation`, outcomes);
 }

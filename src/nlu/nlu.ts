@@ -173,7 +173,8 @@ export class Nlu {
     const intent = sure ? top : NONE;
     const urgentScore = ranked.find((r) => r.label === 'urgent_detention')?.probability ?? 0;
     // The classifier alone never raises an alert: without a word of enforcement it is only a possible emergency.
-    const urgency = urgencyOf(tokens, urgentScore) ?? (intent === 'urgent_detention' ? 'possible' : undefined);
+    const otherTopic = top !== 'urgent_detention' && top !== NONE ? confidence : 0;
+    const urgency = urgencyOf(tokens, urgentScore, otherTopic) ?? (intent === 'urgent_detention' ? 'possible' : undefined);
     return {
       intent, confidence, top, candidates, language, languageConfidence,
       wordCount: words.length, emojiOnly, foreignScript, urgent: urgency === 'now', urgency, tokens,

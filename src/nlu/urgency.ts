@@ -21,7 +21,10 @@ const DETENTION = new Set([
 ]);
 
 /** Words that mean detention only next to an agent ("they took my dad" vs "I took the test"). */
-const WEAK_DETENTION = new Set(['took', 'taken', 'taking', 'caught', 'picked', 'llevaron', 'llevo', 'llevando', 'levantaron', 'recogieron']);
+const WEAK_DETENTION = new Set([
+  'took', 'taken', 'taking', 'caught', 'picked', 'putting', 'llevaron', 'llevo', 'llevando', 'levantaron', 'recogieron', 'metieron',
+  'metiendo', 'subieron', 'subiendo',
+]);
 
 /** Words that say agents hold someone ("immigration has my dad", "ICE tiene a mi esposo", "in ICE detention"). */
 const HOLDING = new Set(['has', 'have', 'got', 'holding', 'custody', 'detention', 'tiene', 'tienen', 'custodia', 'detencion']);
@@ -56,21 +59,31 @@ const HELP = new Set(['help', 'ayuda', 'ayudame', 'ayudenme', 'auxilio', 'socorr
 const FILLER = new Set([
   'please', 'me', 'my', 'mi', 'mis', 'i', 'need', 'necesito', 'por', 'favor', 'hola', 'hi', 'hello', 'hey', 'someone', 'alguien',
   'is', 'es', 'el', 'la', 'a', 'the', 'plz', 'pls', 'por favor', 'oh', 'god', 'dios', 'mio', 'ay', 'no', 'que', 'hago', 'do', 'what',
-  'now', 'ahora', 'ya', 'quick', 'rapido', 'asap', 'urgently', 'urgentemente', 'its', 'an', 'una', 'un',
+  'now', 'ahora', 'ya', 'quick', 'rapido', 'asap', 'urgently', 'urgentemente', 'its', 'an', 'una', 'un', 'y', 'and', 'so', 'entonces',
 ]);
 
-/** Wording of someone preparing or asking in general, or of a detention that is not new. */
+/** Question words: "how do I get him out of ICE detention" asks how, it does not report. */
+const QUESTION = new Set(['how', 'what', 'como', 'que', 'why', 'porque', 'where', 'donde', 'long', 'tiempo', 'cuanto', 'can', 'puedo']);
+
+/** Wording of someone preparing or asking in general. */
 const HYPOTHETICAL = new Set([
   'if', 'si', 'when', 'cuando', 'could', 'would', 'should', 'can', 'may', 'might', 'pueden', 'puede', 'podrian',
-  'deberia', 'rights', 'derechos', 'months', 'meses', 'years', 'anos', 'year', 'ano', 'weeks', 'semanas',
-  'last', 'pasado', 'hold', 'detainer', 'habeas', 'bond', 'fianza',
+  'deberia', 'rights', 'derechos', 'last', 'pasado', 'hold', 'detainer', 'habeas', 'bond', 'fianza',
 ]);
+
+/** Wording of a detention that is not new (weeks or years ago, already deported): never an emergency in progress. */
+const PAST = new Set([
+  'months', 'meses', 'years', 'anos', 'year', 'ano', 'weeks', 'semanas', 'deported', 'deportaron', 'deportado', 'deportada',
+]);
+const YEAR = /^(?:19|20)\d\d$/;
 
 /**
  * How urgent the message reads. `classifierScore` is the classifier's probability for `urgent_detention`; it lowers
  * the bar on wording, but without a word of enforcement (an agent, an arrest) it can only make a message `possible`.
+ * `otherTopic` is the classifier's confidence that the message is about another topic (a past arrest someone wants to
+ * sue for, a detainer): then the wording must also say it is happening now.
  */
-export function urgencyOf(tokens: readonly string[], classifierScore: number): Urgency | undefined {
+export function urgencyOf(tokens: readonly string[], classifierScore: number, otherTopic = 0): Urgency | undefined {
   let detention = false;
   let weak = false;
   let holding = false;
@@ -79,9 +92,12 @@ export function urgencyOf(tokens: readonly string[], classifierScore: number): U
   let now = false;
   let relation = false;
   let help = false;
+  let question = false;
+  let hypothetical = false;
   let other = 0;
   for (const token of tokens) {
-    if (HYPOTHETICAL.has(token)) return undefined;
+    if (PAST.has(token) || YEAR.test(token)) return undefined;
+    if (HYPOTHETICAL.has(token)) hypothetical = true;
     const known = [DETENTION, WEAK_DETENTION, HOLDING, AGENTS, PLACE, NOW, RELATIONS, HELP].some((set) => set.has(token));
     if (DETENTION.has(token)) detention = true;
     if (WEAK_DETENTION.has(token)) weak = true;
@@ -91,12 +107,21 @@ export function urgencyOf(tokens: readonly string[], classifierScore: number): U
     if (NOW.has(token)) now = true;
     if (RELATIONS.has(token)) relation = true;
     if (HELP.has(token)) help = true;
+    if (QUESTION.has(token)) question = true;
     if (!known && !FILLER.has(token) && !/^\p{Extended_Pictographic}$/u.test(token)) other++;
   }
-  if (detention && (agent || now || relation)) return 'now';
+  // A classifier this sure outweighs a word such as "when" or "last" ("they took him when he went to his check-in").
+  if (hypothetical && classifierScore < 0.5) return undefined;
+  // "immigration has my dad", "my wife is in ICE detention": a report; "how do I get him out of ICE detention" asks.
+  if (agent && holding && relation && !question) return 'now';
+  // "The police arrested me without probable cause, can I sue?": about another topic unless it is happening now.
+  if (otherTopic >= 0.7 && classifierScore < 0.15 && !now) return undefined;
+  if (detention && (agent || now)) return 'now';
   if (agent && (weak || place)) return 'now';
-  if (agent && holding && relation) return 'now';
-  if (classifierScore >= 0.35 && (agent || detention || (weak && relation))) return 'now';
+  // The classifier reads an emergency and the words say something is happening (an arrest, a place, "now").
+  if (classifierScore >= 0.35 && (agent || detention || weak || place)) return 'now';
+  if (classifierScore >= 0.5 && now && other >= 2) return 'now';
+  if (classifierScore >= 0.6 && relation) return 'now';
   if (classifierScore >= 0.15 && (agent || weak) && now) return 'now';
   // Nothing says enforcement: at most a possible emergency.
   if ((help || relation || detention) && other === 0) return 'possible';

@@ -3,7 +3,7 @@
  * fix (network errors, 5xx, rate limits) and none for the rest. Errors and logs carry Graph codes, never the text or
  * the full number.
  */
-import { maskChat, type Logger } from '../../log';
+import { maskChat, messageRef, type Logger } from '../../log';
 
 /** The longest text body WhatsApp accepts in one message. */
 export const TEXT_LIMIT = 4096;
@@ -81,7 +81,7 @@ export class GraphClient {
       try {
         const id = await this.attempt(to, body);
         this.options.onResult?.(undefined);
-        log.debug({ chat: maskChat(to), messageId: id, attempt: attempt + 1 }, 'cloud api message accepted');
+        log.debug({ chat: maskChat(to), message: id ? messageRef(id) : undefined, attempt: attempt + 1 }, 'cloud api message accepted');
         return id;
       } catch (err) {
         if (!(err instanceof GraphApiError)) throw err;

@@ -9,6 +9,7 @@ import { NONE, type IntentId } from '../../nlu/types';
 import type { Draft, Kit } from '../draft';
 import { TURN_KINDS } from '../draft';
 import { MENU_INTENTS } from '../compose';
+import { followUpTopic } from '../reading';
 import { aboutAnotherCountry, followUpOf, isAcknowledgement, isPreamble, type FollowUp } from '../signals';
 import type { Choice } from '../types';
 import { startAdvice } from './advice';
@@ -25,12 +26,6 @@ const REPEAT_MS = 24 * 3_600_000;
 const FOLLOW_UP_MS = 30 * 60_000;
 /** Topics that offer free general guidance among their next steps. */
 const OFFERS_ADVICE = new Set<IntentId>(['fees', 'contact', 'other_immigration']);
-/** "Can I sue them?" after a topic: which remedy it asks about. */
-const SUE_TARGET: ReadonlyMap<IntentId, IntentId> = new Map([
-  ['uscis_delay', 'mandamus'],
-  ['mandamus', 'mandamus'],
-  ['injunction', 'injunction'],
-]);
 
 /** Answers a topic (or the journey behind a non-topic intent). `text` is what the client wrote ('' for a pick). */
 export function answer(k: Kit, d: Draft, intent: IntentId, text: string): void {
@@ -231,7 +226,7 @@ function followUp(k: Kit, d: Draft, topic: IntentId, kind: FollowUp): void {
   const lang = d.state.lang;
   switch (kind) {
     case 'sue': {
-      const target = SUE_TARGET.get(topic) ?? 'civil_rights_lawsuit';
+      const target = followUpTopic(topic, kind);
       const section = k.composer.sections(target, lang).find((s) => s.id === 'sue');
       if (section) return answerSection(k, d, target, section.id);
       d.intent = target;
