@@ -97,7 +97,7 @@ it('start serves /healthz, /readyz and the dashboard (generated password shown o
   const health = await fetch(`http://127.0.0.1:${port}/healthz`);
   expect(health.status).toBe(200);
   const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-  expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok' });
+  expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', backend: 'sqlite', channel: { name: 'none', state: 'none' } });
   // No ADMIN_PASSWORD: one is generated and shown once, outside the JSON log lines; it opens the API.
   const shown = [...stderr.matchAll(/Dashboard: http:\/\/localhost:(\d+)\/admin {2}password: (\S+)/g)];
   expect(shown).toHaveLength(1);

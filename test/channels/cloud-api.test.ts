@@ -1,8 +1,10 @@
 /**
- * The Cloud API channel end to end on loopback: Meta's signed webhooks into the real HTTP app, a real turn runner on a
- * SQLite file, and replies out to a fake Graph API that answers like Meta.
+ * The Cloud API channel end to end on loopback: Meta's signed webhooks into the real HTTP app, a whole Puente core from
+ * `harness()` (createCore on a SQLite file, fake clock) wired to the channel as `startPuente` wires it (the webhook
+ * stores messages with `runner.accept` before answering 200, then `runner.drain` handles them), and replies out
+ * through the outbox sender to a fake Graph API on loopback that answers like Meta.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +15,11 @@ import {
 import type { InboundMessage } from '../../src/dialogue/types';
 import { STRINGS } from '../../src/dialogue/strings';
 import { createHttpApp, startHttp, type RunningHttp } from '../../src/http/server';
-import { openDatabase, type Db } from '../../src/storage/sqlite';
-import { SqliteStore } from '../../src/storage/sqlite-store';
-import { TurnRunner } from '../../src/turn';
-import { engineWith, FakeClock, memoryLog, tempDir } from '../helpers';
+import { messageRef } from '../../src/log';
+import { openDatabase } from '../../src/storage/sqlite/database';
+import { SqliteStore } from '../../src/storage/sqlite/store';
+import type { InboxWork } from '../../src/store';
+import { harness, memoryLog, tempDir, type Harness } from '../helpers';
 
 const PHONE_ID = '106540352242922';
 const TOKEN = 'EAAG-test-token-not-real';
@@ -24,6 +27,12 @@ const APP_SECRET = 'test-app-secret';
 const VERIFY_TOKEN = 'puente-verify-me';
 const CLIENT = '16505551234';
 const VOICE_CLIENT = '13055550187';
+/** The ids Meta gave the messages of the fixtures (a wamid base64-encodes the sender's number). */
+const TEXT_ID = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=';
+const LIST_REPLY_ID = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQkY0NTM4RDhGQjE5MDlGNkMxMQA=';
+const VOICE_ID = 'wamid.HBgLMTMwNTU1NTAxODcVAgASGBQzQUQ1QjFBQjg5RjA0MkE0Nzg0RQA=';
+const STATUS_IDS = ['wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA', 'wamid.HBgLMTY1MDUwNzY1MjAVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA'];
+const SECOND = 1_000;
 
 function fixture(name: string): string {
   return readFileSync(join(__dirname, '..', 'fixtures', 'cloud-api', `${name}.json`), 'utf8');
@@ -34,26 +43,36 @@ function sign(body: string | Buffer, secret = APP_SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
+/** A message id as Meta makes them: "wamid." and base64 of a record holding the recipient's number. */
+function wamid(to: string): string {
+  const record = Buffer.concat([Buffer.from([0x1c, 0x18, to.length]), Buffer.from(to), Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, 0x12]), Buffer.from(randomBytes(9).toString('hex').toUpperCase()), Buffer.from([0])]);
+  return `wamid.${record.toString('base64')}`;
+}
+
 interface GraphRequest {
   readonly method: string;
   readonly path: string;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: { to: string; type: string; text: { body: string; preview_url: boolean }; [k: string]: unknown };
+  /** The HTTP status the fake answered. */
+  readonly status: number;
 }
 
-/** A fake Graph API on loopback: records requests, answers like Meta unless told to fail the next ones. */
+type Answer = { status: number; body: unknown };
+
+/** A fake Graph API on loopback: records requests, answers like Meta unless told to fail the next ones or be down. */
 async function fakeGraph() {
   const requests: GraphRequest[] = [];
-  const failures: { status: number; body: unknown }[] = [];
-  let counter = 0;
+  const failures: Answer[] = [];
+  const state: { down: Answer | undefined } = { down: undefined };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-      const failure = failures.shift();
-      const answer = failure ?? { status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.fake${++counter}` }] } };
+      const answer = failures.shift() ?? state.down
+        ?? { status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid(body.to) }] } };
+      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, status: answer.status });
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
     });
   });
@@ -61,7 +80,11 @@ async function fakeGraph() {
   return {
     requests,
     /** The next sends get these answers, in order. */
-    failNext: (...answers: { status: number; body: unknown }[]) => failures.push(...answers),
+    failNext: (...answers: Answer[]) => failures.push(...answers),
+    /** While set, every send gets this answer. */
+    state,
+    /** What Meta accepted, in order: the messages the client receives. */
+    delivered: () => requests.filter((r) => r.status === 200).map((r) => ({ to: r.body.to, text: r.body.text.body })),
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v21.0`,
     close: () => new Promise<void>((done) => server.close(() => done())),
   };
@@ -71,49 +94,62 @@ const graphError = (code: number, extra: Record<string, unknown> = {}) => ({
   error: { message: `(#${code}) error`, type: 'OAuthException', code, fbtrace_id: 'AbCdEfGh123', ...extra },
 });
 
+/** The SQLite store, with `accept` that can be made to fail, as a database that cannot write does. */
+class FlakyStore extends SqliteStore {
+  acceptFailures = 0;
+  override accept(work: readonly InboxWork[], at: Date): Promise<{ chats: string[]; duplicates: number }> {
+    if (this.acceptFailures > 0) {
+      this.acceptFailures--;
+      return Promise.reject(new Error('SQLITE_BUSY: database is locked'));
+    }
+    return super.accept(work, at);
+  }
+}
+
 type Graph = Awaited<ReturnType<typeof fakeGraph>>;
 let graph: Graph;
 let http: RunningHttp;
 let channel: CloudApiChannel;
-let db: Db;
-let store: SqliteStore;
-let logLines: string[];
+let h: Harness;
+let store: FlakyStore;
 let tmp: ReturnType<typeof tempDir>;
-let handled: InboundMessage[];
+/** The channel's own log, at debug level (everything it could ever write). */
+let channelLog: string[];
+/** Messages the channel handed to the core (stored or not). */
+let handedOver: InboundMessage[];
 let statuses: DeliveryStatus[];
 
 beforeEach(async () => {
   graph = await fakeGraph();
   tmp = tempDir();
-  db = openDatabase(join(tmp.dir, 'p.db'));
-  store = new SqliteStore(db);
-  const { log, lines } = memoryLog();
-  logLines = lines;
-  const clock = new FakeClock();
-  handled = [];
+  store = new FlakyStore(openDatabase(join(tmp.dir, 'puente.db')));
+  // The core sends through the channel, the channel hands messages to the core (as in main.ts).
+  h = await harness({ store, outbound: { send: (chat, text) => channel.outbound.send(chat, text) } });
+  const { log, lines } = memoryLog('debug');
+  channelLog = lines;
+  handedOver = [];
   statuses = [];
-  let runner: TurnRunner;
   channel = createCloudApiChannel({
     settings: { token: TOKEN, phoneNumberId: PHONE_ID, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: graph.url },
-    onMessage: (m) => {
-      handled.push(m);
-      return runner.handle(m);
+    accept: (messages) => {
+      handedOver.push(...messages);
+      return h.runner.accept(messages.map((message) => ({ kind: 'message', message })));
     },
+    process: (chats) => Promise.all(chats.map((chat) => h.runner.drain(chat))),
     onStatus: (s) => statuses.push(s),
     log,
-    clock,
+    clock: h.clock,
     retryDelaysMs: [5, 10],
   });
-  runner = new TurnRunner({ store, engine: engineWith(), outbound: channel.outbound, log, clock });
-  const app = createHttpApp({ log, databaseOk: () => true, channel: () => channel.status(), routers: [channel.router] });
+  const app = createHttpApp({ log: h.log, databaseOk: () => h.store.ping(), backend: h.store.backend, channel: () => channel.status(), routers: [channel.router] });
   http = await startHttp(app, 0, '127.0.0.1');
 });
 
 afterEach(async () => {
   await channel.idle();
   await http.stop();
+  await h.close();
   await graph.close();
-  db.close();
   tmp.remove();
 });
 
@@ -130,6 +166,11 @@ async function deliver(body: string | Buffer, signature: string | null = sign(bo
 }
 
 const sentTexts = () => graph.requests.map((r) => r.body.text.body);
+/** What Puente answered a chat, as recorded in its transcript, in order. */
+const botReplies = async (chat: string) => (await h.store.transcript(chat)).filter((t) => t.author === 'bot').map((t) => t.text);
+/** Every log line of the process: the core's and the channel's. */
+const allLogs = () => [...h.logLines, ...channelLog].join('\n');
+const inSeconds = (seconds: number) => new Date(h.clock.now().getTime() + seconds * SECOND);
 
 describe('verify handshake', () => {
   it('answers the challenge as plain text when the verify token matches', async () => {
@@ -148,6 +189,18 @@ describe('verify handshake', () => {
   });
 });
 
+/** The list_reply fixture, choosing row `id` of a list ("4 Talk to a person" in the menu under an explainer). */
+function listReply(id: string, title: string): string {
+  const payload = JSON.parse(fixture('list-reply'));
+  payload.entry[0].changes[0].value.messages[0].interactive.list_reply = { id, title };
+  return JSON.stringify(payload);
+}
+
+/** How Puente's answer to "what is a writ of mandamus" begins (responses/en/mandamus.md). */
+const MANDAMUS = '*Writ of mandamus: suing over a delayed case*\n\nIf USCIS or another federal agency has left your case waiting far too long';
+/** Puente's answer to "talk to a person" (responses/en/human.md). */
+const PERSON = 'Of course. 🙋 A member of our team will reply in this chat as soon as possible.';
+
 describe('a client writes', () => {
   it('answers a signed text webhook with exactly one correctly shaped Graph send carrying the Puente reply', async () => {
     expect(await deliver(fixture('text'))).toBe(200);
@@ -157,14 +210,15 @@ describe('a client writes', () => {
     expect(request.path).toBe(`/v21.0/${PHONE_ID}/messages`);
     expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(request.headers['content-type']).toMatch(/^application\/json/);
-    expect(request.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: CLIENT, type: 'text', text: { body: expect.any(String), preview_url: false } });
-    expect(request.body.text.body).toContain('mandamus');
-    const transcript = store.transcript(CLIENT);
-    expect(transcript.map((t) => t.direction)).toEqual(['in', 'out']);
+    const transcript = await h.store.transcript(CLIENT);
+    expect(transcript.map((t) => [t.direction, t.author])).toEqual([['in', 'client'], ['out', 'bot']]);
     expect(transcript[0].text).toBe('what is a writ of mandamus');
-    expect(transcript[1].text).toBe(request.body.text.body);
-    expect(store.unsent()).toEqual([]);
-    expect(handled[0]).toMatchObject({ id: expect.stringMatching(/^wamid\./), chat: CLIENT, type: 'text', name: 'Sheena Nelson' });
+    expect(transcript[0].intent).toBe('mandamus');
+    expect(request.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: CLIENT, type: 'text', text: { body: transcript[1].text, preview_url: false } });
+    expect(request.body.text.body.startsWith(MANDAMUS)).toBe(true);
+    expect(request.body.text.body).toContain('*4* Talk to a person');
+    expect(await h.store.nextOutboxAt()).toBeUndefined(); // nothing left to send
+    expect(handedOver).toEqual([{ id: TEXT_ID, chat: CLIENT, type: 'text', text: 'what is a writ of mandamus', name: 'Sheena Nelson', receivedAt: h.clock.now() }]);
   });
 
   it('answers a webhook delivered twice only once', async () => {
@@ -172,7 +226,7 @@ describe('a client writes', () => {
     expect(await deliver(body)).toBe(200);
     expect(await deliver(body)).toBe(200);
     expect(graph.requests).toHaveLength(1);
-    expect(store.transcript(CLIENT).filter((t) => t.direction === 'in')).toHaveLength(1);
+    expect((await h.store.transcript(CLIENT)).filter((t) => t.direction === 'in').map((t) => t.text)).toEqual(['what is a writ of mandamus']);
   });
 
   it('answers concurrent redeliveries once, and a message repeated inside one payload is handed over once', async () => {
@@ -183,47 +237,100 @@ describe('a client writes', () => {
     const statusesOf = await Promise.all([deliver(body), deliver(body), deliver(body)]);
     expect(statusesOf).toEqual([200, 200, 200]);
     await channel.idle();
+    await h.runner.idle();
     expect(graph.requests).toHaveLength(1);
-    expect(handled.length).toBe(3); // one per delivery, none for the in-payload repeat
+    expect(handedOver.map((m) => m.id)).toEqual([TEXT_ID, TEXT_ID, TEXT_ID]); // one per delivery, none for the in-payload repeat
+    expect((await h.store.transcript(CLIENT)).map((t) => t.direction)).toEqual(['in', 'out']);
   });
 
   it('maps a list_reply to the number it stands for, as if the client typed it', async () => {
     await deliver(fixture('text'));
-    const menu = graph.requests[0].body.text.body;
-    expect(menu).toMatch(/\*2\* Talk to a person/);
-    await deliver(fixture('list-reply'));
-    const inbound = store.transcript(CLIENT).filter((t) => t.direction === 'in');
-    expect(inbound.map((t) => t.text)).toEqual(['what is a writ of mandamus', '2']);
+    expect(graph.requests[0].body.text.body).toMatch(/^\*4\* Talk to a person$/m);
+    await deliver(listReply('4', 'Talk to a person'));
+    const inbound = (await h.store.transcript(CLIENT)).filter((t) => t.direction === 'in');
+    expect(inbound.map((t) => t.text)).toEqual(['what is a writ of mandamus', '4']);
+    expect(handedOver[1]).toEqual({ id: LIST_REPLY_ID, chat: CLIENT, type: 'text', text: '4', name: 'Sheena Nelson', receivedAt: h.clock.now() });
     expect(graph.requests).toHaveLength(2);
-    expect(graph.requests[1].body.text.body).not.toContain('Did you mean');
-    expect(graph.requests[1].body.text.body.length).toBeGreaterThan(0);
+    expect(graph.requests[1].body.text.body.startsWith(PERSON)).toBe(true);
+    expect((await h.store.openHandoffs()).map((x) => [x.chat, x.kind])).toEqual([[CLIENT, 'human']]);
   });
 
   it('asks a voice-note sender to type', async () => {
     await deliver(fixture('audio'));
-    expect(handled[0]).toMatchObject({ chat: VOICE_CLIENT, type: 'voice', text: '' });
+    expect(handedOver).toEqual([{ id: VOICE_ID, chat: VOICE_CLIENT, type: 'voice', text: '', name: 'Pablo Morales', receivedAt: h.clock.now() }]);
     expect(graph.requests).toHaveLength(1);
     expect(graph.requests[0].body.to).toBe(VOICE_CLIENT);
-    expect(graph.requests[0].body.text.body).toContain(STRINGS.en.pleaseType);
+    // A first message in no known language: both languages.
+    expect(graph.requests[0].body.text.body.startsWith(`${STRINGS.es.pleaseType}\n${STRINGS.en.pleaseType}`)).toBe(true);
   });
 
   it('passes status updates to onStatus and never answers them', async () => {
     expect(await deliver(fixture('statuses'))).toBe(200);
     expect(graph.requests).toHaveLength(0);
-    expect(handled).toHaveLength(0);
+    expect(handedOver).toHaveLength(0);
     expect(statuses).toEqual([
-      { messageId: expect.stringMatching(/^wamid\./), status: 'delivered', recipient: CLIENT, at: new Date(1749416390 * 1000) },
-      { messageId: expect.stringMatching(/^wamid\./), status: 'failed', recipient: CLIENT, at: new Date(1749416395 * 1000), errorCode: 131047 },
+      { messageId: STATUS_IDS[0], status: 'delivered', recipient: CLIENT, at: new Date(1749416390 * 1000) },
+      { messageId: STATUS_IDS[1], status: 'failed', recipient: CLIENT, at: new Date(1749416395 * 1000), errorCode: 131047 },
     ]);
-    expect(logLines.join('')).toContain('131047');
+    const notDelivered = channelLog.map((l) => JSON.parse(l)).find((l) => l.msg === 'cloud api message not delivered');
+    expect(notDelivered).toMatchObject({ message: messageRef(STATUS_IDS[1]), status: 'failed', chat: '…1234', errorCode: 131047 });
   });
 
   it('ignores messages addressed to another business number of the same account', async () => {
     const payload = JSON.parse(fixture('text'));
     payload.entry[0].changes[0].value.metadata.phone_number_id = '999999999999999';
     expect(await deliver(JSON.stringify(payload))).toBe(200);
-    expect(handled).toHaveLength(0);
+    expect(handedOver).toHaveLength(0);
     expect(graph.requests).toHaveLength(0);
+  });
+});
+
+describe('a webhook is answered 200 only once its messages are stored', () => {
+  it('answers 503 when the messages cannot be stored, answers nothing, and answers once when Meta delivers it again', async () => {
+    store.acceptFailures = 1;
+    const body = fixture('text');
+    expect(await deliver(body)).toBe(503);
+    expect(graph.requests).toHaveLength(0);
+    expect(await h.store.transcript(CLIENT)).toEqual([]);
+    expect(await h.store.chatsWithWork(h.clock.now(), 10)).toEqual([]);
+    expect(channelLog.join('\n')).toContain('cloud api webhook not stored; Meta will deliver it again');
+    // Meta delivers a webhook again after an error; this time the database takes it.
+    h.clock.advance(30 * SECOND);
+    expect(await deliver(body)).toBe(200);
+    expect(graph.requests).toHaveLength(1);
+    expect(graph.requests[0].body.text.body.startsWith(MANDAMUS)).toBe(true);
+    // And once more (Meta may send a webhook twice even after a 200): still answered once.
+    expect(await deliver(body)).toBe(200);
+    expect(graph.requests).toHaveLength(1);
+    expect((await h.store.transcript(CLIENT)).map((t) => t.direction)).toEqual(['in', 'out']);
+  });
+
+  it('answers 200 only after the messages are committed', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const accept = store.accept.bind(store);
+    let committed = false;
+    store.accept = async (work, at) => {
+      await held;
+      const result = await accept(work, at);
+      committed = true;
+      return result;
+    };
+    const body = fixture('text');
+    let committedWhenAnswered: boolean | undefined;
+    const answered = fetch(`${base()}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) }, body })
+      .then(async (res) => {
+        committedWhenAnswered = committed;
+        await res.arrayBuffer();
+        return res.status;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(committedWhenAnswered).toBeUndefined(); // Meta is still waiting while the database has not stored the message
+    release();
+    expect(await answered).toBe(200);
+    expect(committedWhenAnswered).toBe(true);
+    await channel.idle();
+    expect(graph.requests).toHaveLength(1);
   });
 });
 
@@ -236,15 +343,15 @@ describe('refused webhooks change nothing', () => {
   ])('refuses %s with 401', async (_what, signature) => {
     expect(await deliver(fixture('text'), signature)).toBe(401);
     expect(graph.requests).toHaveLength(0);
-    expect(handled).toHaveLength(0);
-    expect(store.transcript(CLIENT)).toEqual([]);
+    expect(handedOver).toHaveLength(0);
+    expect(await h.store.transcript(CLIENT)).toEqual([]);
   });
 
   it('answers garbage with a good signature 400 and stays up', async () => {
     const garbage = Buffer.alloc(100_000, 0xff);
     expect(await deliver(garbage)).toBe(400);
     expect(await deliver('{"object": "whatsapp_business_account", "entry": [')).toBe(400);
-    expect(handled).toHaveLength(0);
+    expect(handedOver).toHaveLength(0);
     const health = await fetch(`${base()}/healthz`);
     expect(health.status).toBe(200);
     expect(await deliver(fixture('text'))).toBe(200);
@@ -254,14 +361,14 @@ describe('refused webhooks change nothing', () => {
   it('refuses a body over 1 MB with 413 before reading it as JSON, and stays up', async () => {
     const huge = JSON.stringify({ object: 'whatsapp_business_account', entry: [], padding: 'x'.repeat(1_100_000) });
     expect(await deliver(huge)).toBe(413);
-    expect(handled).toHaveLength(0);
+    expect(handedOver).toHaveLength(0);
     expect((await fetch(`${base()}/healthz`)).status).toBe(200);
   });
 
   it('accepts well-formed JSON that is not a messages webhook with 200 and does nothing', async () => {
     expect(await deliver(JSON.stringify({ object: 'page', entry: [{ changes: [{ field: 'feed', value: {} }] }] }))).toBe(200);
     expect(await deliver('[]')).toBe(200);
-    expect(handled).toHaveLength(0);
+    expect(handedOver).toHaveLength(0);
     expect(graph.requests).toHaveLength(0);
   });
 });
@@ -270,9 +377,9 @@ describe('sending', () => {
   it('retries a Graph 500 and then sends once', async () => {
     graph.failNext({ status: 500, body: graphError(2) });
     await deliver(fixture('text'));
-    expect(graph.requests).toHaveLength(2);
+    expect(graph.requests.map((r) => r.status)).toEqual([500, 200]);
     expect(graph.requests[1].body).toEqual(graph.requests[0].body);
-    expect(store.unsent()).toEqual([]);
+    expect(await h.store.nextOutboxAt()).toBeUndefined();
   });
 
   it.each([
@@ -283,26 +390,67 @@ describe('sending', () => {
   ])('retries a %s', async (_what, status, code) => {
     graph.failNext({ status, body: graphError(code) });
     await deliver(fixture('text'));
-    expect(graph.requests).toHaveLength(2);
-    expect(store.unsent()).toEqual([]);
+    expect(graph.requests.map((r) => r.status)).toEqual([status, 200]);
+    expect(await h.store.nextOutboxAt()).toBeUndefined();
   });
 
-  it('does not retry a 400, logs its codes, and leaves the reply unsent in the outbox', async () => {
+  it('does not retry a 400 at once, logs its codes, and the outbox sends the reply at its next attempt', async () => {
     graph.failNext({ status: 400, body: graphError(131026, { error_subcode: 2494010 }) });
     await deliver(fixture('text'));
     expect(graph.requests).toHaveLength(1);
-    const unsent = store.unsent();
-    expect(unsent).toHaveLength(1);
-    expect(unsent[0]).toMatchObject({ chat: CLIENT, text: expect.stringContaining('mandamus') });
-    const failure = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'cloud api send failed; giving up');
+    const failure = channelLog.map((l) => JSON.parse(l)).find((l) => l.msg === 'cloud api send failed; giving up');
     expect(failure).toMatchObject({ code: 131026, subcode: 2494010, fbtraceId: 'AbCdEfGh123', httpStatus: 400, chat: '…1234' });
     expect(channel.status().state).toBe('connected');
+    // The reply waits in the outbox for the sender's back-off (5 s in these tests), then goes out once.
+    const [reply] = await botReplies(CLIENT);
+    expect(reply.startsWith(MANDAMUS)).toBe(true);
+    expect(await h.store.nextOutboxAt()).toEqual(inSeconds(5));
+    h.clock.advance(5 * SECOND);
+    expect(await h.core.sender.flush()).toBe(1);
+    expect(graph.delivered()).toEqual([{ to: CLIENT, text: reply }]);
+    expect(await h.store.nextOutboxAt()).toBeUndefined();
   });
 
-  it('gives up after the last retry and rejects so the turn runner keeps the reply', async () => {
+  it('gives up after the last retry and rejects so the outbox keeps the reply', async () => {
     graph.failNext(...[1, 2, 3].map(() => ({ status: 503, body: {} })));
     await expect(channel.outbound.send(CLIENT, 'hello')).rejects.toThrow(/HTTP 503/);
     expect(graph.requests).toHaveLength(3);
+  });
+
+  it('while the Graph API is down, a reply is retried with back-off, goes out once when it is back, and the chat\'s replies stay in order', async () => {
+    graph.state.down = { status: 503, body: graphError(2) };
+    // Meta gets its 200 as soon as the message is stored, whatever happens to the reply.
+    expect(await deliver(fixture('text'))).toBe(200);
+    expect(graph.requests).toHaveLength(3); // the channel's own attempts (1 + 2 retries), then the send is given back
+    expect(graph.delivered()).toEqual([]);
+    expect(await h.store.nextOutboxAt()).toEqual(inSeconds(5));
+    // Not due yet: nothing is tried.
+    expect(await h.core.sender.flush()).toBe(0);
+    expect(graph.requests).toHaveLength(3);
+    // Due, still down: tried again, and the next pause is longer.
+    h.clock.advance(5 * SECOND);
+    expect(await h.core.sender.flush()).toBe(0);
+    expect(graph.requests).toHaveLength(6);
+    expect(await h.store.nextOutboxAt()).toEqual(inSeconds(60));
+    // The client writes again meanwhile: that answer waits behind the reply that failed; nothing goes out of order.
+    h.clock.advance(20 * SECOND);
+    expect(await deliver(listReply('4', 'Talk to a person'))).toBe(200);
+    expect(graph.requests).toHaveLength(6);
+    const replies = await botReplies(CLIENT);
+    expect(replies).toHaveLength(2);
+    expect(replies[0].startsWith(MANDAMUS)).toBe(true);
+    expect(replies[1].startsWith(PERSON)).toBe(true);
+    // Meta is back; at the next attempt both go out, once each, the older first.
+    graph.state.down = undefined;
+    h.clock.advance(40 * SECOND);
+    expect(await h.core.sender.flush()).toBe(2);
+    expect(graph.delivered()).toEqual(replies.map((text) => ({ to: CLIENT, text })));
+    expect(await h.store.nextOutboxAt()).toBeUndefined();
+    h.clock.advance(3_600 * SECOND);
+    expect(await h.core.sender.flush()).toBe(0);
+    expect(graph.delivered()).toHaveLength(2);
+    const retries = h.logLines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'send failed; will retry');
+    expect(retries.map((l) => [l.attempts, l.chat])).toEqual([[1, '…1234'], [2, '…1234']]);
   });
 
   it('retries network errors', async () => {
@@ -313,21 +461,25 @@ describe('sending', () => {
     };
     const own = createCloudApiChannel({
       settings: { token: TOKEN, phoneNumberId: PHONE_ID, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: graph.url },
-      onMessage: async () => undefined, log: memoryLog().log, fetch: flaky, retryDelaysMs: [5],
+      accept: async () => ({ chats: [] }), process: () => undefined, log: memoryLog().log, fetch: flaky, retryDelaysMs: [5],
     });
     await own.outbound.send(CLIENT, 'hello');
     expect(calls).toBe(2);
-    expect(graph.requests).toHaveLength(1);
+    expect(graph.delivered()).toEqual([{ to: CLIENT, text: 'hello' }]);
   });
 
   it('reports the channel down after the token is rejected (190) and up again after a send succeeds', async () => {
     graph.failNext({ status: 401, body: graphError(190, { error_subcode: 463 }) });
     await expect(channel.outbound.send(CLIENT, 'hello')).rejects.toThrow(/190/);
-    expect(channel.status()).toMatchObject({ name: 'cloud-api', state: 'down', detail: expect.stringContaining('CLOUD_API_TOKEN') });
+    expect(channel.status()).toEqual({
+      name: 'cloud-api', state: 'down', detail: 'the Graph API rejected the access token (error 190); check CLOUD_API_TOKEN',
+    });
     const ready = await fetch(`${base()}/readyz`);
     expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'not ready', database: 'ok', backend: 'sqlite', channel: channel.status() });
     await channel.outbound.send(CLIENT, 'hello again');
-    expect(channel.status().state).toBe('connected');
+    expect(channel.status()).toEqual({ name: 'cloud-api', state: 'connected' });
+    expect((await fetch(`${base()}/readyz`)).status).toBe(200);
   });
 
   it('splits a reply over 4,096 characters into several messages, in order, on paragraph boundaries', async () => {
@@ -356,9 +508,29 @@ describe('privacy', () => {
     await deliver(fixture('audio'));
     await deliver(fixture('statuses'));
     await deliver(fixture('text'), sign('tampered'));
-    const all = logLines.join('\n');
+    const all = allLogs();
     expect(all.length).toBeGreaterThan(0);
     for (const secret of ['writ of mandamus', 'Sheena', 'Nelson', 'Pablo', CLIENT, VOICE_CLIENT, TOKEN, APP_SECRET]) expect(all).not.toContain(secret);
+  });
+
+  it('logs no raw WhatsApp message id (it encodes the number) and no full phone number, even at debug level', async () => {
+    graph.failNext({ status: 503, body: graphError(2) }, { status: 400, body: graphError(131026) });
+    await deliver(fixture('text'));
+    await deliver(fixture('text')); // redelivered
+    await deliver(fixture('audio'));
+    await deliver(fixture('statuses'));
+    h.clock.advance(5 * SECOND);
+    await h.core.sender.flush(); // the reply that failed goes out now; Meta answers with the new message's id
+    await channel.notifier.notify('15550001111', 'New handoff');
+    expect(graph.delivered().map((d) => d.to)).toEqual([VOICE_CLIENT, CLIENT, '15550001111']);
+    const all = allLogs();
+    expect(channelLog.some((l) => l.includes('"level":20'))).toBe(true); // debug lines were written
+    expect(all).not.toMatch(/wamid/i);
+    expect(all).not.toContain('HBgL'); // the base64 of an id, without its prefix
+    for (const number of [CLIENT, VOICE_CLIENT, '15550001111', CLIENT.slice(1), VOICE_CLIENT.slice(1)]) expect(all).not.toContain(number);
+    // A message can still be followed across lines by its reference.
+    expect(all).toContain(messageRef(TEXT_ID));
+    expect(all).toContain(messageRef(STATUS_IDS[1]));
   });
 });
 
@@ -440,9 +612,9 @@ describe('settings', () => {
   it('reports the channel down with the first problem when settings are incomplete', () => {
     const incomplete = createCloudApiChannel({
       settings: { token: '', phoneNumberId: PHONE_ID, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: graph.url },
-      onMessage: async () => undefined, log: memoryLog().log,
+      accept: async () => ({ chats: [] }), process: () => undefined, log: memoryLog().log,
     });
-    expect(incomplete.status()).toMatchObject({ state: 'down', detail: expect.stringMatching(/^CLOUD_API_TOKEN/) });
+    expect(incomplete.status()).toEqual({ name: 'cloud-api', state: 'down', detail: 'CLOUD_API_TOKEN is required when TRANSPORT=cloud-api (the access token of the WhatsApp Business app)' });
     expect(channel.status()).toEqual({ name: 'cloud-api', state: 'connected' });
   });
 });

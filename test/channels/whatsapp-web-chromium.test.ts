@@ -41,8 +41,9 @@ it('with WhatsApp Web unreachable: stays up, one error per attempt, backs off, /
     expect(health.status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
-    const body = (await ready.json()) as { database: string; channel: { name: string; state: string; detail?: string } };
+    const body = (await ready.json()) as { database: string; backend: string; channel: { name: string; state: string; detail?: string } };
     expect(body.database).toBe('ok');
+    expect(body.backend).toBe('sqlite');
     expect(body.channel).toMatchObject({ name: 'whatsapp-web' });
     expect(['down', 'connecting']).toContain(body.channel.state);
   } finally {

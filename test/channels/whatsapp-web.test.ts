@@ -1,15 +1,16 @@
 /**
  * The whatsapp-web channel driven by a fake whatsapp-web.js client: an EventEmitter with the library's event names
  * (`qr`, `authenticated`, `ready`, `message`, `message_create`, `disconnected`, `auth_failure`) and `Message` objects
- * with its field names. Behind the channel: the real engine, turn runner and a SQLite file.
+ * with its field names. Behind the channel: a whole core from `harness()` (createCore on a SQLite file), wired to the
+ * channel as `startPuente` wires it (the runner's handle and staffMessage, the outbox sender's flush).
  */
 import { EventEmitter } from 'node:events';
 import { WhatsAppWebChannel, type WhatsAppWebTiming } from '../../src/channels/whatsapp-web/channel';
 import { splitMessage } from '../../src/channels/parts';
 import type { WaClient, WaMessage } from '../../src/channels/whatsapp-web/client';
 import { chatKind, toInbound } from '../../src/channels/whatsapp-web/mapping';
-import type { Outbound } from '../../src/turn';
-import { harness, until } from '../helpers';
+import type { Outbound } from '../../src/channels/channel';
+import { harness, until, type Harness } from '../helpers';
 
 const ME = '15559990000@c.us';
 let ids = 0;
@@ -80,7 +81,7 @@ class FakeClient extends EventEmitter implements WaClient {
 
 const FAST: Partial<WhatsAppWebTiming> = { backoffMs: 10, maxBackoffMs: 80, typingMs: () => 0 };
 
-function setup(
+async function setup(
   behaviours: ConstructorParameters<typeof FakeClient>[0][] = [{ initialize: 'ready', echo: 'before' }],
   timing: Partial<WhatsAppWebTiming> = FAST,
   gate?: Promise<void>,
@@ -88,7 +89,7 @@ function setup(
   const clients: FakeClient[] = [];
   let channel: WhatsAppWebChannel | undefined;
   const outbound: Outbound = { send: (chat, text) => channel!.outbound.send(chat, text) };
-  const h = harness({ outbound });
+  const h: Harness = await harness({ outbound });
   const sleeps: number[] = [];
   // The channel's clock moves only when it sleeps, so waits can be checked without waiting.
   let now = Date.parse('2026-11-30T15:00:00Z');
@@ -98,7 +99,8 @@ function setup(
       clients.push(client);
       return client;
     },
-    runner: h.runner,
+    // As main.ts hands the core to the channel.
+    runner: { handle: (m) => h.runner.handle(m), staffMessage: (chat, text) => h.runner.staffMessage(chat, text), flushOutbox: () => h.core.sender.flush() },
     log: h.log,
     timing,
     now: () => now,
@@ -112,15 +114,15 @@ function setup(
   return { h, channel, clients, all, sleeps, client: () => clients[clients.length - 1] };
 }
 
-let current: ReturnType<typeof setup> | undefined;
-function start(...args: Parameters<typeof setup>) {
-  current = setup(...args);
+let current: Awaited<ReturnType<typeof setup>> | undefined;
+async function start(...args: Parameters<typeof setup>) {
+  current = await setup(...args);
   current.channel.start();
   return current;
 }
 afterEach(async () => {
   await current?.channel.stop();
-  current?.h.close();
+  await current?.h.close();
   current = undefined;
 });
 
@@ -141,7 +143,7 @@ describe('mapping', () => {
 
 describe('inbound', () => {
   it('answers people and ignores our own messages, groups, status, channels, broadcasts and system messages', async () => {
-    const { h, all, client } = start();
+    const { h, all, client } = await start();
     await until(() => current!.channel.status().state === 'connected');
     const c = client();
     c.receive({ from: '120363000000@g.us', author: '15551230000@c.us', body: 'hola grupo' });
@@ -156,11 +158,11 @@ describe('inbound', () => {
     expect(all()[0]).toMatchObject({ chat: '15551230000@c.us' });
     expect(all()[0].text).toContain('287(g)');
     expect(c.typing).toEqual(['15551230000@c.us']);
-    expect(h.store.transcript('120363000000@g.us')).toHaveLength(0);
+    expect(await h.store.transcript('120363000000@g.us')).toEqual([]);
   });
 
   it('asks for text once per voice note, image or sticker, and reads captions as text', async () => {
-    const { h, all, client } = start();
+    const { h, all, client } = await start();
     await until(() => current!.channel.status().state === 'connected');
     client().receive({ from: '15551230001@c.us', body: '', type: 'ptt', hasMedia: true });
     await until(() => all().length === 1);
@@ -172,7 +174,7 @@ describe('inbound', () => {
   });
 
   it('answers a @lid sender on their phone number when WhatsApp tells us', async () => {
-    const { all, client } = start();
+    const { all, client } = await start();
     await until(() => current!.channel.status().state === 'connected');
     client().receive({ from: '88001122@lid', body: 'hello' });
     await until(() => all().length === 1);
@@ -182,40 +184,40 @@ describe('inbound', () => {
 
 describe('staff take-over', () => {
   it.each(['before', 'after'] as const)('our own sends (echo %s the send resolves) are not mistaken for staff', async (echo) => {
-    const { h, all, client } = start([{ initialize: 'ready', echo }]);
+    const { h, all, client } = await start([{ initialize: 'ready', echo }]);
     await until(() => current!.channel.status().state === 'connected');
     client().receive({ from: '15551230002@c.us', body: 'menu' });
     await until(() => all().length === 1);
     await new Promise((resolve) => setImmediate(resolve));
     await h.runner.idle();
-    expect(h.store.openHandoffs()).toHaveLength(0);
+    expect(await h.store.openHandoffs()).toEqual([]);
     client().receive({ from: '15551230002@c.us', body: '4' });
     await until(() => all().length === 2);
   });
 
   it('staff typing on the phone pauses the bot in that chat; #bot resumes it', async () => {
-    const { h, all, client } = start();
+    const { h, all, client } = await start();
     await until(() => current!.channel.status().state === 'connected');
     client().receive({ from: '15551230003@c.us', body: 'hola' });
     await until(() => all().length === 1);
     client().staffTypes('15551230003@c.us', 'Hola, soy Ana de la oficina. ¿En qué le ayudo?');
-    await until(() => h.store.openHandoffs().length === 1, 5_000, 'take-over');
-    expect(h.store.openHandoffs()[0]).toMatchObject({ chat: '15551230003@c.us', kind: 'human' });
+    await until(async () => (await h.store.openHandoffs()).length === 1, 5_000, 'take-over');
+    expect((await h.store.openHandoffs())[0]).toMatchObject({ chat: '15551230003@c.us', kind: 'human' });
     client().receive({ from: '15551230003@c.us', body: 'mi esposo esta detenido desde hace meses' });
     await h.runner.idle();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(all()).toHaveLength(1); // the bot kept quiet
     client().staffTypes('15551230003@c.us', '#bot');
-    await until(() => h.store.openHandoffs().length === 0, 5_000, 'resume');
+    await until(async () => (await h.store.openHandoffs()).length === 0, 5_000, 'resume');
     client().receive({ from: '15551230003@c.us', body: 'que es un habeas corpus' });
     await until(() => all().length === 2);
-    expect(h.store.transcript('15551230003@c.us').filter((t) => t.author === 'staff')).toHaveLength(1);
+    expect((await h.store.transcript('15551230003@c.us')).filter((t) => t.author === 'staff').map((t) => t.text)).toEqual(['Hola, soy Ana de la oficina. ¿En qué le ayudo?']);
   });
 });
 
 describe('resilience', () => {
   it('after `disconnected`, destroys the client and starts a new one after a back-off; a replayed message is answered once', async () => {
-    const { h, all, clients } = start([{ initialize: 'ready', echo: 'before' }]);
+    const { h, all, clients } = await start([{ initialize: 'ready', echo: 'before' }]);
     await until(() => current!.channel.status().state === 'connected');
     const first = clients[0];
     const hello = first.receive({ from: '15551230004@c.us', body: 'hello' });
@@ -237,7 +239,7 @@ describe('resilience', () => {
   });
 
   it('backs off exponentially while initialize() keeps failing, logging one line per attempt', async () => {
-    const { h, clients } = start([{ initialize: 'fail', echo: 'before' }, { initialize: 'fail', echo: 'before' }, { initialize: 'fail', echo: 'before' }, { initialize: 'ready', echo: 'before' }]);
+    const { h, clients } = await start([{ initialize: 'fail', echo: 'before' }, { initialize: 'fail', echo: 'before' }, { initialize: 'fail', echo: 'before' }, { initialize: 'ready', echo: 'before' }]);
     await until(() => current!.channel.status().state === 'connected', 5_000, 'connected after failures');
     expect(clients).toHaveLength(4);
     const errors = h.logLines.filter((l) => l.includes('could not start WhatsApp Web')).map((l) => JSON.parse(l) as { retryInMs: number; cause: string });
@@ -247,7 +249,7 @@ describe('resilience', () => {
   });
 
   it('LOGOUT asks for a new QR code; the QR is kept for the dashboard until the phone is linked', async () => {
-    const { clients } = start([{ initialize: 'ready', echo: 'before' }, { initialize: 'qr', echo: 'before' }]);
+    const { clients } = await start([{ initialize: 'ready', echo: 'before' }, { initialize: 'qr', echo: 'before' }]);
     await until(() => current!.channel.status().state === 'connected');
     clients[0].emit('disconnected', 'LOGOUT');
     expect(current!.channel.status()).toMatchObject({ state: 'down', needsQr: true });
@@ -262,7 +264,7 @@ describe('resilience', () => {
   });
 
   it('`ready` twice changes nothing; auth_failure restarts with a new client', async () => {
-    const { clients } = start([{ initialize: 'ready', echo: 'before' }]);
+    const { clients } = await start([{ initialize: 'ready', echo: 'before' }]);
     await until(() => current!.channel.status().state === 'connected');
     clients[0].emit('ready');
     expect(clients).toHaveLength(1);
@@ -271,24 +273,32 @@ describe('resilience', () => {
     expect(clients[0].destroyed).toBe(1);
   });
 
-  it('replies that could not be sent while disconnected go out once it reconnects', async () => {
-    const { h, all, clients } = start([{ initialize: 'ready', echo: 'before' }, { initialize: 'hang', echo: 'before' }]);
+  it('a reply that could not be sent while disconnected waits in the outbox; the reconnect sends it', async () => {
+    const { h, all, clients } = await start([{ initialize: 'ready', echo: 'before' }, { initialize: 'hang', echo: 'before' }]);
     await until(() => current!.channel.status().state === 'connected');
     clients[0].emit('disconnected', 'CONFLICT');
     await until(() => clients.length === 2);
-    // A message arrives through the runner while the channel is down (e.g. the console or a replay): the reply waits.
-    await h.runner.handle({ id: 'wa:queued', chat: '15551230005@c.us', text: 'hola', type: 'text', receivedAt: new Date() });
-    expect(h.store.unsent()).toHaveLength(1);
+    // A message arrives through the runner while the channel is down (e.g. the console or a replay): the send fails and
+    // the reply waits in the outbox for its retry (the sender's first back-off, 5 s here).
+    const chat = '15551230005@c.us';
+    expect(await h.runner.handle({ id: 'wa:queued', chat, text: 'hola', type: 'text', receivedAt: h.clock.now() })).toBe('answered');
+    expect(all()).toEqual([]);
+    expect(await h.store.nextOutboxAt()).toEqual(new Date(h.clock.now().getTime() + 5_000));
+    h.clock.advance(5_000);
+    // Nothing else sends it (no sender polling in this test): the channel flushes the outbox when it is ready again.
     clients[1].emit('authenticated');
     clients[1].emit('ready');
     await until(() => all().length === 1, 5_000, 'the saved reply');
-    expect(h.store.unsent()).toHaveLength(0);
+    const replies = (await h.store.transcript(chat)).filter((t) => t.author === 'bot').map((t) => t.text);
+    expect(replies).toHaveLength(1);
+    expect(all()).toEqual([{ chat, text: replies[0] }]);
+    expect(await h.store.nextOutboxAt()).toBeUndefined();
   });
 
   it('stop() waits for sends under way, then destroys the browser once', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const { h, channel, clients, all } = start([{ initialize: 'ready', echo: 'before' }], { ...FAST, typingMs: () => 1 }, gate);
+    const { h, channel, clients, all } = await start([{ initialize: 'ready', echo: 'before' }], { ...FAST, typingMs: () => 1 }, gate);
     await until(() => channel.status().state === 'connected');
     clients[0].receive({ from: '15551230006@c.us', body: 'hello' });
     await until(() => clients[0].typing.length === 1);
@@ -316,47 +326,60 @@ describe('outbound', () => {
   });
 
   it('retries a failed send once, and keeps the reply in the outbox when the retry fails too', async () => {
-    const { h, all, clients } = start();
+    const { h, all, clients } = await start();
     await until(() => current!.channel.status().state === 'connected');
+    const chat = '15551230007@c.us';
     clients[0].failSends = 1;
-    clients[0].receive({ from: '15551230007@c.us', body: 'hello' });
+    clients[0].receive({ from: chat, body: 'hello' });
     await until(() => all().length === 1);
     clients[0].failSends = 2;
-    clients[0].receive({ from: '15551230007@c.us', body: 'menu' });
-    await until(() => h.store.unsent().length === 1, 5_000, 'the reply kept in the outbox');
+    clients[0].receive({ from: chat, body: 'menu' });
+    const retryAt = new Date(h.clock.now().getTime() + 5_000);
+    await until(async () => (await h.store.nextOutboxAt())?.getTime() === retryAt.getTime(), 5_000, 'the reply kept in the outbox for a retry');
+    await h.runner.idle();
     expect(all()).toHaveLength(1);
     expect(h.logLines.join('')).toContain('send failed; retrying once');
+    // The outbox sender tries again after its back-off, and the menu goes out.
+    h.clock.advance(5_000);
+    expect(await h.core.sender.flush()).toBe(1);
+    const replies = (await h.store.transcript(chat)).filter((t) => t.author === 'bot').map((t) => t.text);
+    expect(replies).toHaveLength(2);
+    expect(all()).toEqual(replies.map((text) => ({ chat, text })));
+    expect(await h.store.nextOutboxAt()).toBeUndefined();
   });
 
-  it('a long reply whose second part failed is resumed from that part after reconnecting: no part is sent twice', async () => {
-    const { h, all, clients } = start([{ initialize: 'ready', echo: 'before' }], { ...FAST, splitAt: 300 });
+  it('a long reply whose second part failed is resumed from that part at the next attempt: no part is sent twice', async () => {
+    const { h, all, clients } = await start([{ initialize: 'ready', echo: 'before' }], { ...FAST, splitAt: 300 });
     await until(() => current!.channel.status().state === 'connected');
     clients[0].receive({ from: '15551230008@c.us', body: 'que es un habeas corpus' }); // a long explainer: several parts
     await until(() => all().length >= 2, 5_000, 'the first parts');
-    const reply = h.store.transcript('15551230008@c.us').find((t) => t.author === 'bot')!.text;
+    await h.runner.idle();
+    const reply = (await h.store.transcript('15551230008@c.us')).find((t) => t.author === 'bot')!.text;
     const parts = splitMessage(reply, 300);
     expect(parts.length).toBeGreaterThan(2);
-    // Start again, failing the second part twice (the send and its one retry).
-    h.store.enqueue('15551230009@c.us', reply, new Date());
+    // The same reply to another chat, failing its second part twice (the send and its one retry).
+    await h.store.withChat('15551230009@c.us', (tx) => tx.enqueue([reply], h.clock.now()));
     clients[0].failTexts.set(parts[1], 2);
     const before = all().length;
-    await h.runner.flushOutbox();
+    await h.core.sender.flush();
     expect(all().slice(before).map((s) => s.text)).toEqual([parts[0]]);
-    expect(h.store.unsent()).toHaveLength(1);
-    await h.runner.flushOutbox();
+    expect(await h.store.nextOutboxAt()).toEqual(new Date(h.clock.now().getTime() + 5_000));
+    h.clock.advance(5_000);
+    await h.core.sender.flush();
     expect(all().slice(before).map((s) => s.text)).toEqual(parts);
-    expect(h.store.unsent()).toHaveLength(0);
+    expect(all().slice(before).every((s) => s.chat === '15551230009@c.us')).toBe(true);
+    expect(await h.store.nextOutboxAt()).toBeUndefined();
   });
 
   it('keeps to the per-minute cap by waiting', async () => {
-    const { channel, sleeps } = start([{ initialize: 'ready', echo: 'before' }], { ...FAST, perMinute: 2 });
+    const { channel, sleeps } = await start([{ initialize: 'ready', echo: 'before' }], { ...FAST, perMinute: 2 });
     await until(() => channel.status().state === 'connected');
     await Promise.all([1, 2, 3].map((i) => channel.notifier.notify('15550001111', `note ${i}`)));
     expect(sleeps.some((ms) => ms > 50_000)).toBe(true); // the third waited for the minute to pass
   });
 
   it('sends staff notifications to the staff number\'s chat', async () => {
-    const { channel, clients } = start();
+    const { channel, clients } = await start();
     await until(() => channel.status().state === 'connected');
     await channel.notifier.notify('15550001111', '🚨 URGENT');
     expect(clients[0].sent).toEqual([{ chat: '15550001111@c.us', text: '🚨 URGENT' }]);

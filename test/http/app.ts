@@ -1,15 +1,16 @@
 /**
- * A real Puente HTTP app with the dashboard for the page and browser tests: real engine, turn runner and SQLite file
- * (test/helpers `harness`), a fake channel that records what was sent, a fake clock, and three clients who already
- * talked to Puente: one asking for a person (Spanish), one booking a consultation, one reporting ICE at the door.
+ * A real Puente HTTP app with the staff side, wired as `startPuente` wires it: a whole core from `harness()` (createCore
+ * on a SQLite file, fake clock, fake channel that records what was sent, fake staff phone), `createAdmin` over its
+ * store, outbox sender and applier, and `createHttpApp` with the database check and backend.
+ *
+ * `dashboardApp` seeds three clients who already talked to Puente: one asking for a person (Spanish), one booking a
+ * consultation, one reporting ICE at the door.
  */
-import { randomBytes } from 'node:crypto';
+import type { ChannelStatus } from '../../src/channels/channel';
 import { ExplainerLibrary } from '../../src/content/explainers';
-import { Auth } from '../../src/http/admin/auth';
-import { Desk } from '../../src/http/admin/desk';
-import { pagesRouter } from '../../src/http/admin/pages';
-import { createHttpApp, startHttp, type ChannelStatus } from '../../src/http/server';
-import { harness, RESPONSES_DIR } from '../helpers';
+import { createAdmin, type Admin } from '../../src/http/admin';
+import { createHttpApp, startHttp } from '../../src/http/server';
+import { harness, RESPONSES_DIR, type Harness } from '../helpers';
 
 export const PASSWORD = 'correct horse';
 export const FIRM = 'Rivera & Cho Immigration';
@@ -23,35 +24,41 @@ export const CHATS = {
 
 const MINUTE = 60_000;
 
+/** What the staff side is told about the channel; tests change it. */
+export interface ChannelState {
+  current: ChannelStatus;
+  qr: string | undefined;
+}
+
+/**
+ * The HTTP app of a running Puente over `h` (staff side and health endpoints, as in `startPuente`), listening on a
+ * free loopback port. `library` replaces the explainers the content page checks.
+ */
+export async function staffApp(h: Harness, status: ChannelState, library = ExplainerLibrary.load(RESPONSES_DIR)) {
+  const admin: Admin = createAdmin({
+    config: h.config, log: h.log, store: h.store, sender: h.core.sender, applier: h.core.applier, library, clock: h.clock,
+    channel: () => status.current, qr: () => status.qr,
+  });
+  const app = createHttpApp({
+    log: h.log, databaseOk: () => h.store.ping(), backend: h.store.backend, channel: () => status.current, routers: admin.routers,
+  });
+  const http = await startHttp(app, 0, '127.0.0.1');
+  return { admin, app, http, url: `http://127.0.0.1:${http.port}` };
+}
+
 /** Starts the app on a free port and seeds the conversations. Call `stop()` after. */
 export async function dashboardApp(options: { firmName?: string } = { firmName: FIRM }) {
-  const h = harness();
-  const status: { current: ChannelStatus; qr: string | undefined } = {
+  const h = await harness({ env: { ADMIN_PASSWORD: PASSWORD, ...(options.firmName ? { FIRM_NAME: options.firmName } : {}) } });
+  const status: ChannelState = {
     current: { name: 'whatsapp-web', state: 'down', needsQr: true, detail: 'waiting for the QR code to be scanned' },
     qr: '2@fakeQr',
   };
-  const desk = new Desk({
-    store: h.store,
-    runner: h.runner,
-    library: ExplainerLibrary.load(RESPONSES_DIR),
-    timezone: 'America/New_York',
-    clock: h.clock,
-    channel: () => status.current,
-    qr: () => status.qr,
-  });
-  const auth = new Auth(PASSWORD, randomBytes(32));
-  const app = createHttpApp({
-    log: h.log,
-    databaseOk: () => true,
-    channel: () => status.current,
-    routers: [pagesRouter({ desk, auth, log: h.log, secureCookies: false, firmName: options.firmName })],
-  });
-  const http = await startHttp(app, 0, '127.0.0.1');
+  const { admin, app, http, url } = await staffApp(h, status);
 
   // Monday 2026-11-30 10:00 New York. A Spanish client asks for a person…
   await h.say(CHATS.human, 'hola');
   await h.say(CHATS.human, 'quiero hablar con una persona');
-  await h.say(CHATS.human, 'es sobre mi hermano que esta detenido');
+  await h.say(CHATS.human, 'es sobre la residencia de mi hermano');
   h.clock.advance(35 * MINUTE);
   // …another books a phone consultation…
   for (const text of ['i want to book a consultation', 'by phone', 'John Smith', '1', 'my asylum case', 'yes']) await h.say(CHATS.booking, text);
@@ -64,25 +71,23 @@ export async function dashboardApp(options: { firmName?: string } = { firmName: 
   await h.say(CHATS.urgent, 'ICE is at my door');
   h.clock.advance(12 * MINUTE);
 
-  const open = h.store.openHandoffs();
+  const open = await h.store.openHandoffs();
   const handoffOf = (chat: string) => {
     const found = open.find((o) => o.chat === chat);
     if (!found) throw new Error(`fixture: no open handoff for ${chat} (have ${open.map((o) => `${o.kind}:${o.chat}`).join(', ')})`);
     return found.id;
   };
-  const consultation = h.store.consultations().find((c) => c.chat === CHATS.booking);
+  const consultation = (await h.store.consultations()).find((c) => c.chat === CHATS.booking);
   if (!consultation) throw new Error('fixture: the booking did not create a consultation');
   const ids = { urgent: handoffOf(CHATS.urgent), human: handoffOf(CHATS.human), consultationHandoff: handoffOf(CHATS.booking), consultation: consultation.id };
 
   return {
-    h, desk, auth, app, status, ids,
-    url: `http://127.0.0.1:${http.port}`,
+    h, desk: admin.desk, app, status, ids, url,
     /** What the fake channel sent to `chat` since the start. */
     sentTo: (chat: string) => h.sent.filter((s) => s.chat === chat).map((s) => s.text),
     stop: async () => {
       await http.stop();
-      await h.runner.idle();
-      h.close();
+      await h.close();
     },
   };
 }

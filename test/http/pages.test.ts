@@ -61,7 +61,7 @@ describe('signing in', () => {
     const res = await request(f.app).post(`/admin/handoffs/${f.ids.urgent}/resolve`).type('form').send({ _csrf: 'x' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/admin\/login/);
-    expect(f.h.store.handoff(f.ids.urgent)?.status).toBe('open');
+    expect((await f.h.store.handoff(f.ids.urgent))?.status).toBe('open');
   });
 
   it('the sign-in page and the stylesheet need no session; the stylesheet is cacheable', async () => {
@@ -143,7 +143,7 @@ describe('the pages', () => {
     expect(res.text).toContain('Wants a person');
     expect(res.text).toContain('Spanish');
     expect(res.text).toContain('href="tel:+15551230001"');
-    expect(res.text).toContain('es sobre mi hermano que esta detenido');
+    expect(res.text).toContain('es sobre la residencia de mi hermano');
     expect(res.text).toMatch(/Client · <time[^>]*>Nov 30, 10:00 AM<\/time>/);
     expect(res.text).toMatch(/Puente · <time/);
     for (const action of ['reply', 'claim', 'resolve']) expect(res.text).toContain(`action="/admin/handoffs/${f.ids.human}/${action}"`);
@@ -221,7 +221,7 @@ describe('the forms', () => {
     expect(wrong.status).toBe(403);
     const reply = await post(`/admin/handoffs/${f.ids.urgent}/reply`, session, { _csrf: 'nope', text: 'hello' });
     expect(reply.status).toBe(403);
-    expect(f.h.store.handoff(f.ids.urgent)?.status).toBe('open');
+    expect((await f.h.store.handoff(f.ids.urgent))?.status).toBe('open');
     expect(f.sentTo(CHATS.urgent).join('\n')).not.toContain('hello');
   });
 
@@ -231,7 +231,7 @@ describe('the forms', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/admin/handoffs/${f.ids.urgent}?done=sent`);
     expect(f.sentTo(CHATS.urgent)).toContain('We are calling you now. Do not open the door.');
-    expect(f.h.store.handoff(f.ids.urgent)?.lastStaffAt).toBeDefined();
+    expect((await f.h.store.handoff(f.ids.urgent))?.lastStaffAt).toBe(f.h.clock.now().toISOString());
     const page = await get(res.headers.location, session);
     expect(page.text).toContain('Reply sent on WhatsApp.');
     expect(page.text).toMatch(/Staff · <time[^>]*>[^<]+<\/time><\/span><span class="text">We are calling you now/);
@@ -248,9 +248,9 @@ describe('the forms', () => {
   it('claim records the name (or "staff"); resolve takes the handoff out of the inbox', async () => {
     const session = await signIn();
     expect((await post(`/admin/handoffs/${f.ids.human}/claim`, session, { staff: 'Ana' })).headers.location).toBe(`/admin/handoffs/${f.ids.human}?done=claimed`);
-    expect(f.h.store.handoff(f.ids.human)?.claimedBy).toBe('Ana');
+    expect((await f.h.store.handoff(f.ids.human))?.claimedBy).toBe('Ana');
     await post(`/admin/handoffs/${f.ids.urgent}/claim`, session);
-    expect(f.h.store.handoff(f.ids.urgent)?.claimedBy).toBe('staff');
+    expect((await f.h.store.handoff(f.ids.urgent))?.claimedBy).toBe('staff');
     expect((await get('/admin', session)).text).toContain('<span class="claimed">Ana</span>');
 
     const res = await post(`/admin/handoffs/${f.ids.urgent}/resolve`, session);
@@ -269,7 +269,7 @@ describe('the forms', () => {
     const res = await post(`/admin/consultations/${f.ids.consultation}/confirm`, session, { from: '2026-11-30', message: 'Please have your I-589 at hand.' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/admin/consultations?from=2026-11-30&done=confirmed#c-${f.ids.consultation}`);
-    expect(f.h.store.consultation(f.ids.consultation)?.status).toBe('confirmed');
+    expect((await f.h.store.consultation(f.ids.consultation))?.status).toBe('confirmed');
     const told = f.sentTo(CHATS.booking).at(-1);
     expect(told).toContain('consultation is *confirmed*');
     expect(told).toContain('Please have your I-589 at hand.');
@@ -279,7 +279,7 @@ describe('the forms', () => {
     expect(inboxOrder((await get('/admin', session)).text)).not.toContain(f.ids.consultationHandoff);
 
     expect((await post(`/admin/consultations/${f.ids.consultation}/complete`, session)).status).toBe(303);
-    expect(f.h.store.consultation(f.ids.consultation)?.status).toBe('completed');
+    expect((await f.h.store.consultation(f.ids.consultation))?.status).toBe('completed');
   });
 
   it('cancel needs a message (400), then tells the client with it', async () => {
@@ -287,11 +287,11 @@ describe('the forms', () => {
     const empty = await post(`/admin/consultations/${f.ids.consultation}/cancel`, session, { message: ' ' });
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('Write a short message to the client');
-    expect(f.h.store.consultation(f.ids.consultation)?.status).toBe('requested');
+    expect((await f.h.store.consultation(f.ids.consultation))?.status).toBe('requested');
 
     const res = await post(`/admin/consultations/${f.ids.consultation}/cancel`, session, { message: 'The attorney is in court that day.' });
     expect(res.status).toBe(303);
-    expect(f.h.store.consultation(f.ids.consultation)?.status).toBe('cancelled');
+    expect((await f.h.store.consultation(f.ids.consultation))?.status).toBe('cancelled');
     const told = f.sentTo(CHATS.booking).at(-1);
     expect(told).toContain('was cancelled by our office');
     expect(told).toContain('The attorney is in court that day.');
