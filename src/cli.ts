@@ -8,8 +8,8 @@ import { forEachLine, InputLineError, jsonOutbound, parseJsonLine, toTerminal } 
 import { ConfigError, loadConfig, readDotEnv, type Config } from './config';
 import { ContentError } from './content/explainers';
 import { createLogger } from './log';
-import { createCore, createNlu, modelFile } from './core';
-import { logNotifier, startPuente } from './main';
+import { createCore, createNlu, logNotifier, modelFile } from './core';
+import { startPuente } from './main';
 import { readMessage } from './dialogue/reading';
 import { CorpusError, loadCorpus, loadFollowUps, type Example } from './nlu/corpus';
 import { crossValidate, evaluateFollowUps, predictAll, report, type EvalReport } from './nlu/evaluate';

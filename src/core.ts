@@ -14,7 +14,7 @@ import { ExplainerLibrary } from './content/explainers';
 import { Composer, firmPlaceholders, type CountyLookup } from './dialogue/compose';
 import { DialogueEngine, type EngineSettings, type Understander } from './dialogue/engine';
 import { NotificationDispatcher, notificationPlanner } from './handoff/notify';
-import type { Logger } from './log';
+import { maskChat, type Logger } from './log';
 import { loadOrTrain } from './nlu/model-store';
 import { DEFAULT_DECISION, Nlu } from './nlu/nlu';
 import { retentionPlan } from './privacy/retention';
@@ -25,6 +25,15 @@ import { TurnRunner } from './turn/runner';
 import { OutboxSender } from './turn/sender';
 
 const DAY_MS = 86_400_000;
+
+/** A notifier for channels that cannot message staff (console, none): the notification is logged without its text. */
+export function logNotifier(log: Logger): Notifier {
+  return {
+    notify: async (recipient) => {
+      log.info({ recipient: maskChat(recipient) }, 'staff notification (no WhatsApp channel: shown in the dashboard only)');
+    },
+  };
+}
 
 /** The saved model inside DATA_DIR. */
 export const modelFile = (config: Config) => join(config.dataDir, 'model.json');

@@ -8,20 +8,11 @@ import { WhatsAppWebChannel, type WhatsAppWebTiming } from './channels/whatsapp-
 import { systemClock, type Clock } from './clock';
 import { ConfigError, type Config } from './config';
 import { ExplainerLibrary } from './content/explainers';
-import { createCore, type Core, type CoreOptions } from './core';
+import { createCore, logNotifier, type Core, type CoreOptions } from './core';
 import { createAdmin } from './http/admin';
 import { qrTerminal } from './http/qr';
 import { createHttpApp, startHttp, type RunningHttp } from './http/server';
 import { maskChat, messageRef, type Logger } from './log';
-
-/** A notifier for channels that cannot message staff (console, none): the notification is logged without its text. */
-export function logNotifier(log: Logger): Notifier {
-  return {
-    notify: async (recipient) => {
-      log.info({ recipient: maskChat(recipient) }, 'staff notification (no WhatsApp channel: shown in the dashboard only)');
-    },
-  };
-}
 
 /** Options tests use to start Puente with fakes where the real thing is outside this machine. */
 export interface StartOptions extends Pick<CoreOptions, 'store' | 'understander' | 'owner' | 'sender' | 'sweepMs'> {

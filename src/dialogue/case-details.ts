@@ -137,6 +137,8 @@ export function findBirthDate(text: string): string | undefined {
   return a === b ? isoDate(year, a, b) : `${a}/${b}/${year}`;
 }
 
+/** Particles inside Spanish names ("María de la Cruz"), never at either end. */
+const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los']);
 /** Words that end a name: what usually follows it in a sentence. */
 const AFTER_NAME = new Set([
   'dob', 'born', 'from', 'and', 'he', 'she', 'is', 'was', 'who', 'age', 'years', 'his', 'her', 'birth', 'date', 'they',
@@ -159,14 +161,16 @@ export function findName(text: string): string | undefined {
     const clean = raw.replace(/^[^\p{L}]+/u, '');
     const word = clean.replace(/[^\p{L}'’-]+$/u, '');
     const folded = foldAccents(word);
-    if (!word || !/^\p{L}[\p{L}'’-]*$/u.test(word) || (AFTER_NAME.has(folded) && words.length >= 2) || COUNTRY_WORDS.has(folded)) break;
-    if (AFTER_NAME.has(folded) && !['de', 'del', 'la'].includes(folded)) break;
+    if (!word || !/^\p{L}[\p{L}'’-]*$/u.test(word) || COUNTRY_WORDS.has(folded)) break;
+    const particle = PARTICLES.has(folded);
+    if (particle && words.length === 0) break; // "de la cruz" alone is not read as a name
+    if (!particle && AFTER_NAME.has(folded)) break;
     words.push(word);
-    if (word !== clean || words.length === 5) break; // punctuation after the word ends the name
+    if (word !== clean || words.length === 6) break; // punctuation after the word ends the name
   }
-  while (words.length > 0 && ['de', 'del', 'la'].includes(foldAccents(words[words.length - 1]))) words.pop();
+  while (words.length > 0 && PARTICLES.has(foldAccents(words[words.length - 1]))) words.pop();
   if (words.length < 2 && !(words.length === 1 && words[0].length >= 3 && /^\p{Lu}/u.test(words[0]))) return undefined;
-  return words.map((w) => (w === w.toLowerCase() ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');
+  return words.map((w) => (w === w.toLowerCase() && !PARTICLES.has(foldAccents(w)) ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');
 }
 
 const PLACE_NOUNS =

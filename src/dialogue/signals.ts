@@ -24,9 +24,12 @@ const LEAVE = new RegExp(
     'not anymore|stop booking|dont want to book|i dont want (?:it|to book|the appointment)|no gracias(?: ya no)?|salir|exit|quit) ',
 );
 
-/** "mejor cancelo", "sabes que mejor no", "never mind", "olvídalo": the client wants out of the form. */
+const NAME_CUE = /^ (?:my name is|my names|name is|me llamo|mi nombre es|soy|i am|im) /;
+
+/** "mejor cancelo", "sabes que mejor no", "never mind", "olvídalo": the client wants out of the form (not "me llamo Cancelo Ruiz"). */
 export function wantsToLeave(text: string): boolean {
-  return has(text, LEAVE);
+  const t = folded(text);
+  return LEAVE.test(t) && !NAME_CUE.test(t);
 }
 
 const ANOTHER_TIME = / (?:otro dia|otra fecha|otra hora|otro horario|another (?:day|time|date)|different (?:day|time|date)|other (?:day|time)|not that (?:day|time)|ese dia no|a esa hora no|cant (?:do|make) (?:it|that|\w+day))/;
@@ -101,7 +104,7 @@ export function carriesQuestion(text: string): boolean {
 
 // ── a returning client ──────────────────────────────────────────────────────────────────────────────────────────────
 
-const NEWS = / (?:news|any update|an update|updates|noticia|noticias|novedad|novedades|que paso con|what happened (?:with|to)|how is (?:my|the) case|como va (?:mi|el|su) caso|status of (?:my|the|his|her) case|saben algo|sabe algo|hay algo nuevo|anything new|alguna informacion de|any word) /;
+const NEWS = / (?:(?:any|some|the) news|news (?:about|on|of|from)|any update|an update|updates? (?:on|about)|alguna noticia|noticias? (?:de|del|sobre)|hay noticias|alguna novedad|novedades|que paso con|what happened (?:with|to)|how is (?:my|the) case|como va (?:mi|el|su) caso|status of (?:my|the|his|her) case|saben algo|sabe algo|hay algo nuevo|anything new|alguna informacion de|any word) /;
 
 /** "alguna noticia de mi esposo?", "any update on my case": asking the team for news. */
 export function asksForNews(text: string): boolean {
