@@ -202,6 +202,32 @@ export interface InboxItem {
   readonly notBefore: string;
 }
 
+/** Everything a turn reads, loaded together. */
+export interface TurnLoad {
+  /** The conversation state, or undefined for a client never seen. */
+  readonly state?: ConversationState;
+  readonly context: TurnContext;
+  /** The chat has inbox work due (earlier messages to handle first). */
+  readonly queued: boolean;
+  /** The chat has replies not yet sent (new ones must wait behind them). */
+  readonly unsent: boolean;
+  /** When a message id was to be claimed with the load: false when it was already handled. */
+  readonly claimed: boolean;
+}
+
+/** What a turn writes besides its effects, in one go. */
+export interface TurnWrite {
+  readonly at: Date;
+  /** The contact is created or updated: last seen now (and last inbound, for a client's message). */
+  readonly contact: { readonly name?: string; readonly lang: Lang; readonly inbound: boolean };
+  readonly state: ConversationState;
+  readonly messages: readonly NewMessage[];
+  /** Replies to queue, in order. */
+  readonly replies: readonly string[];
+  /** The replies are claimed for this sender at once (it sends them right after the commit). */
+  readonly lease?: { readonly owner: string; readonly until: Date };
+}
+
 /** A new consultation. */
 export interface NewConsultation {
   readonly mode: ConsultationMode;
@@ -301,6 +327,14 @@ export interface ChatTx {
   /** Adds work for this chat, due at `notBefore`. */
   schedule(work: InboxWork, notBefore: Date): Promise<void>;
 
+  /**
+   * Everything a turn reads, in one go. With `claim`, the message id is claimed first (`claimed` false: it was
+   * already handled or accepted into the inbox, and the rest of the load should be ignored).
+   */
+  load(now: Date, claim?: string): Promise<TurnLoad>;
+  /** Writes the turn's contact, state, transcript and replies in one go; returns the queued replies. */
+  writeTurn(write: TurnWrite): Promise<OutboxEntry[]>;
+
   /** The conversation state, or undefined for a client never seen. */
   state(): Promise<ConversationState | undefined>;
   /** The open handoff, last closed case, upcoming consultations and every consultation time held, as of `now`. */
@@ -362,7 +396,10 @@ export interface Store {
    * due and not leased by a live sender. The claim lasts `leaseMs`; a sender that dies loses it.
    */
   claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string): Promise<OutboxEntry[]>;
-  markSent(id: number, at: Date): Promise<void>;
+  /** Records replies as sent (those that were the reply to an erasure are deleted instead). */
+  markSent(ids: readonly number[], at: Date): Promise<void>;
+  /** Gives back claimed replies without trying them (a reply before them failed; they wait behind it). */
+  releaseOutbox(ids: readonly number[]): Promise<void>;
   /** A failed attempt: retry at `retryAt`, or give up (the reply is shown to staff as failed) when undefined. */
   markSendFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void>;
   /** When the next reply waiting for a retry becomes due, if any. */

@@ -37,8 +37,8 @@ export interface InboxRow {
   seq: number | string; chat: string; kind: InboxWork['kind']; payload: string | Record<string, unknown>; not_before: Time;
 }
 
-/** A time column as ISO-8601 text. */
-export const iso = (v: Time): string => (v instanceof Date ? v.toISOString() : v);
+/** A time column as ISO-8601 UTC text ("…T15:00:00.000Z"), whichever way the database wrote it. */
+export const iso = (v: Time): string => (v instanceof Date ? v.toISOString() : v.endsWith('Z') && v.length === 24 ? v : new Date(v).toISOString());
 const optIso = (v: Time | null): string | undefined => (v === null ? undefined : iso(v));
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 const num = (v: number | string): number => Number(v);

@@ -31,8 +31,11 @@ export class TurnApplier {
   /** `planner` turns staff events into notifications; without one, events are recorded without notifications. */
   constructor(private readonly planner?: NotificationPlanner) {}
 
-  /** Writes the turn; returns the replies queued for sending. Throws SlotTakenError (the caller re-decides). */
-  async apply(tx: ChatTx, turn: TurnRecord): Promise<OutboxEntry[]> {
+  /**
+   * Writes the turn; returns the replies queued for sending, claimed for `lease.owner` when given (the caller sends
+   * them right after the commit). Throws SlotTakenError (the caller decides again).
+   */
+  async apply(tx: ChatTx, turn: TurnRecord, lease?: { owner: string; until: Date }): Promise<OutboxEntry[]> {
     const { message, state, analysis, at } = turn;
     const iso = at.toISOString();
     if (turn.effects.some((e) => e.type === 'contact.erased')) {
@@ -40,18 +43,17 @@ export class TurnApplier {
       await this.erase(tx, at);
       return tx.enqueue(turn.replies, at, { forget: true });
     }
-    await tx.touchContact(at, { name: message?.name, lang: state.lang, inbound: message !== undefined });
-    await tx.saveState(state, at);
-    const lines: NewMessage[] = [];
+    const messages: NewMessage[] = [];
     if (message) {
-      lines.push({
+      messages.push({
         direction: 'in', author: 'client', messageId: message.id, type: message.type, text: message.text ?? '',
         intent: analysis?.intent ?? null, confidence: analysis?.confidence ?? null, lang: analysis?.lang ?? null, at: iso,
       });
     }
-    for (const text of turn.replies) lines.push({ direction: 'out', author: 'bot', type: 'text', text, lang: state.lang, at: iso });
-    await tx.addMessages(lines);
-    const outbox = await tx.enqueue(turn.replies, at);
+    for (const text of turn.replies) messages.push({ direction: 'out', author: 'bot', type: 'text', text, lang: state.lang, at: iso });
+    const outbox = await tx.writeTurn({
+      at, contact: { name: message?.name, lang: state.lang, inbound: message !== undefined }, state, messages, replies: turn.replies, lease,
+    });
     for (const effect of turn.effects) {
       await tx.recordEffect(effect, at);
       await this.effect(tx, effect, at, message?.name);

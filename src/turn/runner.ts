@@ -13,7 +13,7 @@ import { STRINGS } from '../dialogue/strings';
 import type { InboundMessage } from '../dialogue/types';
 import type { Clock } from '../clock';
 import { maskChat, messageRef, type Logger } from '../log';
-import { SlotTakenError, type ChatTx, type InboxItem, type InboxWork, type Store } from '../store';
+import { SlotTakenError, type ChatTx, type InboxItem, type InboxWork, type OutboxEntry, type Store, type TurnLoad } from '../store';
 import type { TurnApplier } from './apply';
 import type { OutboxSender } from './sender';
 
@@ -38,6 +38,17 @@ export interface TurnRunnerDeps {
 /** A turn lost a race for a consultation time this many times in a row: something else is wrong. */
 const MAX_SLOT_RETRIES = 3;
 
+/** What a decided turn left to do after its commit. */
+interface Decided {
+  readonly outbox: readonly OutboxEntry[];
+  /** It recorded effects (staff may need telling). */
+  readonly effects: boolean;
+  /** Its replies were claimed for this server in the transaction. */
+  readonly claimed: boolean;
+}
+
+const NOTHING: Decided = { outbox: [], effects: false, claimed: false };
+
 /** Runs turns. One instance per process; any number of processes may share one database. */
 export class TurnRunner {
   /** Chats being drained by this process now (bounded by the chats in flight, emptied as they finish). */
@@ -61,19 +72,46 @@ export class TurnRunner {
   }
 
   /**
-   * Accepts one message and handles it (with anything before it in the chat), then sends the chat's replies.
-   * Resolves with how the message ended. Never rejects.
+   * Handles one message now (whatsapp-web, console): in one transaction its id is claimed and, when nothing of the chat
+   * is waiting before it, the turn is decided and written; otherwise it joins the chat's inbox, which is drained in
+   * order. Its replies are sent right after. Resolves with how the message ended. Never rejects.
    */
   async handle(message: InboundMessage): Promise<TurnOutcome> {
     const { log } = this.deps;
+    const chat = message.chat;
     try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const done = await this.deps.store.withChat(chat, async (tx) => {
+            const now = this.deps.clock.now();
+            const load = await tx.load(now, message.id);
+            if (!load.claimed) return 'duplicate' as const;
+            if (load.queued) {
+              await tx.schedule({ kind: 'message', message }, now);
+              return 'queued' as const;
+            }
+            return this.decide(tx, message, load, now);
+          });
+          if (done === 'duplicate') return 'duplicate';
+          if (done === 'queued') break;
+          await this.afterCommit(chat, done);
+          return done.outbox.length > 0 ? 'answered' : 'silent';
+        } catch (err) {
+          if (err instanceof SlotTakenError && attempt < MAX_SLOT_RETRIES) {
+            log.info({ chat: maskChat(chat) }, 'consultation time taken meanwhile; deciding again');
+            continue;
+          }
+          // A turn that fails (a bug) must not lose the message: it goes to the inbox, whose drain sets it aside.
+          log.error({ err, chat: maskChat(chat), message: messageRef(message.id) }, 'turn failed');
+          await this.accept([{ kind: 'message', message }]);
+          break;
+        }
+      }
       this.waiting.set(message.id, 'silent');
-      const { duplicates } = await this.accept([{ kind: 'message', message }]);
-      if (duplicates > 0) return 'duplicate';
-      await this.drain(message.chat);
+      await this.drain(chat);
       return this.waiting.get(message.id) ?? 'silent';
     } catch (err) {
-      log.error({ err, chat: maskChat(message.chat), message: messageRef(message.id) }, 'message could not be stored');
+      log.error({ err, chat: maskChat(chat), message: messageRef(message.id) }, 'message could not be stored');
       return 'failed';
     } finally {
       this.waiting.delete(message.id);
@@ -110,8 +148,8 @@ export class TurnRunner {
       try {
         do {
           entry.again = false;
-          // Each turn's replies go out before the next turn of the chat, so they stay in order.
-          while (await this.processOne(chat)) await this.deps.sender.flush(chat);
+          // Each turn's replies go out before the next turn of the chat (processOne sends them), so they stay in order.
+          while (await this.processOne(chat));
         } while (entry.again);
       } finally {
         this.draining.delete(chat);
@@ -138,21 +176,24 @@ export class TurnRunner {
     while (this.draining.size > 0) await Promise.all([...this.draining.values()].map((d) => d.run));
   }
 
-  /** Handles the chat's next due inbox item in one transaction; false when there was none. Never rejects. */
+  /**
+   * Handles the chat's next due inbox item in one transaction and sends its replies; true when more items are due.
+   * Never rejects.
+   */
   private async processOne(chat: string): Promise<boolean> {
-    const { store, log } = this.deps;
+    const { store, log, clock } = this.deps;
     for (let attempt = 0; ; attempt++) {
       try {
         const handled = await store.withChat(chat, async (tx) => {
-          const item = await tx.nextInbox(this.deps.clock.now());
+          const item = await tx.nextInbox(clock.now());
           if (!item) return undefined;
-          const effects = await this.run(tx, item);
+          const done = await this.run(tx, item);
           await tx.finishInbox(item.seq);
-          return { item, effects };
+          return { done, more: (await tx.nextInbox(clock.now())) !== undefined };
         });
         if (!handled) return false;
-        if (handled.effects) this.deps.afterEffects?.();
-        return true;
+        await this.afterCommit(chat, handled.done);
+        return handled.more;
       } catch (err) {
         if (err instanceof SlotTakenError && attempt < MAX_SLOT_RETRIES) {
           // Another chat took the consultation time between our read and our write: decide again on fresh data.
@@ -165,34 +206,53 @@ export class TurnRunner {
     }
   }
 
-  /** Carries out one inbox item; true when it recorded effects. */
-  private async run(tx: ChatTx, item: InboxItem): Promise<boolean> {
+  /** After a turn committed: staff notifications, and its replies sent (already claimed, or through the queue). */
+  private async afterCommit(chat: string, done: Decided): Promise<void> {
+    if (done.effects) this.deps.afterEffects?.();
+    if (done.claimed) await this.deps.sender.sendClaimed(done.outbox);
+    else if (done.outbox.length > 0) await this.deps.sender.flush(chat);
+  }
+
+  /** Carries out one inbox item. */
+  private async run(tx: ChatTx, item: InboxItem): Promise<Decided> {
     const { engine, applier, clock, log } = this.deps;
     const now = clock.now();
     const work = item.work;
     if (work.kind === 'staff') {
       await this.staff(tx, work.text, new Date(work.at));
-      return false;
+      return NOTHING;
     }
-    const previous = await tx.state();
-    const context = await tx.context(now);
+    const load = await tx.load(now);
     if (work.kind === 'release') {
-      if (!previous) return false;
-      const result = engine.release(previous, now, context);
-      if (result.replies.length === 0 && result.effects.length === 0) return false;
-      await applier.apply(tx, { state: result.state, analysis: result.analysis, replies: result.replies, effects: result.effects, at: now });
+      if (!load.state) return NOTHING;
+      const result = engine.release(load.state, now, load.context);
+      if (result.replies.length === 0 && result.effects.length === 0) return NOTHING;
+      const lease = this.leaseFor(load, now);
+      const outbox = await applier.apply(tx, { state: result.state, analysis: result.analysis, replies: result.replies, effects: result.effects, at: now }, lease);
       log.info({ chat: maskChat(tx.chat), intent: result.analysis.intent, replies: result.replies.length }, 'held messages answered');
-      return result.effects.length > 0;
+      return { outbox, effects: result.effects.length > 0, claimed: lease !== undefined };
     }
-    const message = work.message;
-    const result = engine.handle(previous, message, now, context);
-    const outbox = await applier.apply(tx, { message, state: result.state, analysis: result.analysis, replies: result.replies, effects: result.effects, at: now });
+    return this.decide(tx, work.message, load, now);
+  }
+
+  /** Decides and writes one message's turn; its replies are claimed for this server unless older ones wait. */
+  private async decide(tx: ChatTx, message: InboundMessage, load: TurnLoad, now: Date): Promise<Decided> {
+    const { engine, applier, log } = this.deps;
+    const result = engine.handle(load.state, message, now, load.context);
+    const erasing = result.effects.some((e) => e.type === 'contact.erased');
+    const lease = erasing ? undefined : this.leaseFor(load, now);
+    const outbox = await applier.apply(tx, { message, state: result.state, analysis: result.analysis, replies: result.replies, effects: result.effects, at: now }, lease);
     if (this.waiting.has(message.id)) this.waiting.set(message.id, outbox.length > 0 ? 'answered' : 'silent');
     log.info(
       { chat: maskChat(message.chat), message: messageRef(message.id), intent: result.analysis.intent, lang: result.analysis.lang, effects: result.effects.map((e) => e.type) },
       'turn',
     );
-    return result.effects.length > 0;
+    return { outbox, effects: result.effects.length > 0, claimed: lease !== undefined };
+  }
+
+  /** Replies are claimed at birth for this server only when none of the chat's earlier replies is still waiting. */
+  private leaseFor(load: TurnLoad, now: Date): { owner: string; until: Date } | undefined {
+    return load.unsent ? undefined : { owner: this.deps.sender.owner, until: new Date(now.getTime() + this.deps.sender.leaseMs) };
   }
 
   /** Staff wrote in the chat: recorded, the bot pauses there; `#bot` resolves the handoff and resumes the bot. */
@@ -217,7 +277,7 @@ export class TurnRunner {
   private async setAside(chat: string): Promise<boolean> {
     const { store, log, clock } = this.deps;
     try {
-      return await store.withChat(chat, async (tx) => {
+      const handled = await store.withChat(chat, async (tx) => {
         const item = await tx.nextInbox(clock.now());
         if (!item) return false;
         await tx.finishInbox(item.seq);
@@ -231,6 +291,8 @@ export class TurnRunner {
         if (this.waiting.has(m.id)) this.waiting.set(m.id, 'failed');
         return true;
       });
+      await this.deps.sender.flush(chat);
+      return handled;
     } catch (err) {
       // The database itself is failing: stop draining this chat; the sweep tries again later.
       log.error({ err, chat: maskChat(chat) }, 'could not set the failed turn aside');

@@ -37,15 +37,18 @@ export interface OutboxSenderDeps {
 
 /** Sends the outbox. */
 export class OutboxSender {
-  private readonly leaseMs: number;
+  private readonly lease: number;
   private readonly concurrency: number;
   private readonly backoff: readonly number[];
   private timer: NodeJS.Timeout | undefined;
   private readonly inflight = new Set<Promise<unknown>>();
   private stopped = false;
+  /** Sent replies waiting to be recorded: written together while a write is under way (one commit for many). */
+  private readonly sentQueue: { id: number; done: (err?: unknown) => void }[] = [];
+  private recording = false;
 
   constructor(private readonly deps: OutboxSenderDeps) {
-    this.leaseMs = deps.leaseMs ?? 120_000;
+    this.lease = deps.leaseMs ?? 120_000;
     this.concurrency = deps.concurrency ?? 8;
     this.backoff = deps.backoffMs ?? SEND_BACKOFF_MS;
   }
@@ -56,6 +59,35 @@ export class OutboxSender {
    */
   flush(chat?: string): Promise<number> {
     const run = this.send(chat);
+    this.inflight.add(run);
+    void run.finally(() => this.inflight.delete(run));
+    return run;
+  }
+
+  /** This sender's name in leases. */
+  get owner(): string {
+    return this.deps.owner;
+  }
+
+  /** How long a claim lasts. */
+  get leaseMs(): number {
+    return this.lease;
+  }
+
+  /**
+   * Sends replies already claimed for this sender (a turn's replies, claimed in its transaction), in order. At the first
+   * failure the rest are given back to wait behind the failed one. Resolves with how many went out. Never rejects.
+   */
+  async sendClaimed(entries: readonly OutboxEntry[]): Promise<number> {
+    const run = (async () => {
+      for (let i = 0; i < entries.length; i++) {
+        if (!(await this.deliver(entries[i]))) {
+          await this.deps.store.releaseOutbox(entries.slice(i + 1).map((e) => e.id)).catch((err) => this.deps.log.error({ err }, 'could not give back claimed replies'));
+          return i;
+        }
+      }
+      return entries.length;
+    })();
     this.inflight.add(run);
     void run.finally(() => this.inflight.delete(run));
     return run;
@@ -83,7 +115,7 @@ export class OutboxSender {
     try {
       for (;;) {
         if (this.stopped && chat === undefined) return sent;
-        const batch = await store.claimOutbox(owner, clock.now(), this.leaseMs, this.concurrency, chat);
+        const batch = await store.claimOutbox(owner, clock.now(), this.lease, this.concurrency, chat);
         if (batch.length === 0) return sent;
         const results = await Promise.all(batch.map((entry) => this.deliver(entry)));
         const delivered = results.filter(Boolean).length;
@@ -111,8 +143,35 @@ export class OutboxSender {
       else log.error(fields, 'send failed for good (the 24-hour window closed); shown to staff');
       return false;
     }
-    await store.markSent(entry.id, clock.now());
+    try {
+      await this.recordSent(entry.id);
+    } catch (err) {
+      // Sent, but not recorded: after the lease another sender may send it again (the at-most-once window of a crash).
+      log.error({ err, chat: maskChat(entry.chat), outbox: entry.id }, 'reply sent but not recorded as sent');
+    }
     return true;
+  }
+
+  /** Records a reply as sent, together with the others sent meanwhile. */
+  private recordSent(id: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.sentQueue.push({ id, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (!this.recording) void this.writeSent();
+    });
+  }
+
+  private async writeSent(): Promise<void> {
+    this.recording = true;
+    while (this.sentQueue.length > 0) {
+      const batch = this.sentQueue.splice(0);
+      try {
+        await this.deps.store.markSent(batch.map((b) => b.id), this.deps.clock.now());
+        for (const b of batch) b.done();
+      } catch (err) {
+        for (const b of batch) b.done(err);
+      }
+    }
+    this.recording = false;
   }
 
   /** When to try again, or undefined once the 24-hour window will have closed by then. */

@@ -212,7 +212,7 @@ describe.each(backends)('%s store', (_name, make) => {
       // Only the reply saying it was done is left to send; once sent, it goes too.
       const [reply] = await store.claimOutbox('me', at, MINUTE, 10);
       expect(reply).toMatchObject({ chat: 'gone', text: 'deleted' });
-      await store.markSent(reply.id, at);
+      await store.markSent([reply.id], at);
       expect(await store.claimOutbox('me', later(2 * MINUTE), MINUTE, 10)).toEqual([]);
       // The message ids stay known (a redelivery is not answered again), attached to no one.
       expect((await store.accept([{ kind: 'message', message: message('e1', 'gone') }], at)).duplicates).toBe(1);
@@ -232,7 +232,7 @@ describe.each(backends)('%s store', (_name, make) => {
       const first = await store.claimOutbox('s1', at, MINUTE, 10);
       expect(first.map((e) => e.text)).toEqual(['a1', 'b1']);
       expect(await store.claimOutbox('s2', at, MINUTE, 10)).toEqual([]); // leased
-      await store.markSent(first[0].id, at);
+      await store.markSent([first[0].id], at);
       expect((await store.claimOutbox('s2', at, MINUTE, 10)).map((e) => e.text)).toEqual(['a2']);
       expect(await store.outboxState(first[0].id)).toBe(true);
       expect(await store.outboxState(first[1].id)).toBe(false);
@@ -304,19 +304,19 @@ describe.each(backends)('%s store', (_name, make) => {
       // Two SQLite connections in one process would wait on each other's file lock; one process has one store.
       const other = store.backend === 'postgres' ? await b.other() : store;
       const order: string[] = [];
-      let release!: () => void;
-      const gate = new Promise<void>((done) => (release = done));
+      let second: Promise<void> | undefined;
       const first = store.withChat('same', async (tx) => {
         order.push('first:start');
         await tx.touchContact(at, { lang: 'en' });
-        if (store.backend === 'postgres') await gate; // SQLite serialises in-process; PostgreSQL holds the advisory lock
+        // The first holds the chat: the second, started now on another connection, must wait for it.
+        second = other.withChat('same', async () => {
+          order.push('second');
+        });
+        await new Promise((done) => setTimeout(done, 100));
         order.push('first:end');
       });
-      const second = other.withChat('same', async () => {
-        order.push('second');
-      });
-      setTimeout(release, 100);
-      await Promise.all([first, second]);
+      await first;
+      await second;
       expect(order).toEqual(['first:start', 'first:end', 'second']);
     });
   });

@@ -17,7 +17,7 @@ import {
   type ChatTx, type ConsultationPatch, type ConsultationRecord, type ConsultationStatus, type EffectRecord, type ErasureScope,
   type FailedReply, type HandoffPatch, type HandoffRecord, type InboxItem, type InboxWork, type NewConsultation, type NewHandoff,
   type NewMessage, type NewNotification, type NotificationRecord, type OutboxEntry, type PurgeCounts, type RetentionPlan, type Store,
-  type TranscriptEntry,
+  type TranscriptEntry, type TurnLoad, type TurnWrite,
 } from '../../store';
 import {
   ERASED_CHAT, iso, messageKey, toConsultation, toFailed, toHandoff, toInboxItem, toNotification, toOutbox, workChat, workPayload,
@@ -81,10 +81,11 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `fn` in a transaction on one client. */
-  private async transaction<T>(fn: (db: PoolClient) => Promise<T>): Promise<T> {
+  /** Runs `fn` in a transaction; `begin` may add statements to the opening round trip (the chat's lock). */
+  private async transaction<T>(fn: (db: PoolClient) => Promise<T>, begin: (db: PoolClient) => string = () => 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin(client));
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
@@ -125,8 +126,9 @@ export class PostgresStore implements Store {
   }
 
   withChat<T>(chat: string, fn: (tx: ChatTx) => Promise<T>): Promise<T> {
+    // BEGIN and the chat's lock in one round trip (a simple query; the key is escaped by the driver).
+    const begin = (db: PoolClient) => `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(${db.escapeLiteral(`${this.schema}:${chat}`)}, 0))`;
     return this.transaction(async (db) => {
-      await db.query({ name: 'pg-chat-lock', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [`${this.schema}:${chat}`] });
       const tx = new PostgresChatTx(db, chat);
       try {
         return await fn(tx);
@@ -137,7 +139,7 @@ export class PostgresStore implements Store {
       } finally {
         tx.done = true;
       }
-    });
+    }, begin);
   }
 
   claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string): Promise<OutboxEntry[]> {
@@ -155,10 +157,20 @@ export class PostgresStore implements Store {
     ).then((list) => list.map(toOutbox).sort((a, b) => a.id - b.id));
   }
 
-  async markSent(id: number, at: Date): Promise<void> {
-    await this.pool.query({ name: 'pg-outbox-sent', text: 'UPDATE outbox SET sent_at = $1, attempts = attempts + 1, lease_until = NULL, lease_owner = NULL WHERE id = $2', values: [at, id] });
-    // The reply to an erasure is the only row left of that chat: once sent, it goes too.
-    await this.pool.query({ name: 'pg-outbox-forget', text: 'DELETE FROM outbox WHERE id = $1 AND forget', values: [id] });
+  async markSent(ids: readonly number[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    // One statement: sent replies recorded; the reply to an erasure (the only row left of that chat) deleted.
+    await this.pool.query({
+      name: 'pg-outbox-sent',
+      text: `WITH forgotten AS (DELETE FROM outbox WHERE id = ANY($2::bigint[]) AND forget RETURNING id)
+             UPDATE outbox SET sent_at = $1, attempts = attempts + 1, lease_until = NULL, lease_owner = NULL WHERE id = ANY($2::bigint[]) AND NOT forget`,
+      values: [at, ids],
+    });
+  }
+
+  async releaseOutbox(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool.query({ name: 'pg-outbox-release', text: 'UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', values: [ids] });
   }
 
   async markSendFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void> {
@@ -371,6 +383,85 @@ class PostgresChatTx implements ChatTx {
 
   async schedule(work: InboxWork, notBefore: Date): Promise<void> {
     await this.live().query({ name: 'pg-inbox-schedule', text: 'INSERT INTO inbox (chat, kind, payload, not_before, created_at) VALUES ($1, $2, $3, $4, now())', values: [this.chat, work.kind, workPayload(work), notBefore] });
+  }
+
+  /**
+   * One round trip: the message id claimed, then state, open handoff, last case, the chat's and everyone's
+   * consultations, and waiting work (the chat's lock is already held, so the snapshot is current).
+   */
+  async load(now: Date, claim?: string): Promise<TurnLoad> {
+    const row = await one<{
+      claimed: boolean; state: ConversationState | null; open: HandoffRow | null; past: HandoffRow | null; mine: ConsultationRow[] | null;
+      busy: { start: string; end: string }[] | null; queued: boolean; unsent: boolean;
+    }>(
+      this.live(), 'pg-load',
+      `WITH claim AS (
+         INSERT INTO processed_messages (message_id, chat, processed_at) SELECT $3, $1, $2 WHERE $3::text IS NOT NULL
+         ON CONFLICT DO NOTHING RETURNING 1
+       )
+       SELECT
+         ($3::text IS NULL OR EXISTS (SELECT 1 FROM claim)) AS claimed,
+         (SELECT state FROM conversations WHERE chat = $1) AS state,
+         (SELECT row_to_json(h) FROM handoffs h WHERE chat = $1 AND status = 'open') AS open,
+         (SELECT row_to_json(h) FROM handoffs h WHERE chat = $1 AND status = 'resolved' AND resolution IS DISTINCT FROM 'client-withdrew'
+            ORDER BY resolved_at DESC, id DESC LIMIT 1) AS past,
+         (SELECT json_agg(c ORDER BY c.start_at NULLS LAST, c.id) FROM consultations c WHERE chat = $1 AND ${ACTIVE} AND (end_at IS NULL OR end_at > $2)) AS mine,
+         (SELECT json_agg(json_build_object('start', start_at, 'end', end_at) ORDER BY start_at) FROM consultations
+            WHERE ${ACTIVE} AND start_at IS NOT NULL AND end_at > $2) AS busy,
+         EXISTS (SELECT 1 FROM inbox WHERE chat = $1 AND not_before <= $2) AS queued,
+         EXISTS (SELECT 1 FROM outbox WHERE chat = $1 AND sent_at IS NULL AND failed_at IS NULL) AS unsent`,
+      [this.chat, now, claim === undefined ? null : messageKey(claim)],
+    );
+    const handoff = row?.open ? toHandoff(row.open) : undefined;
+    const pastCase = !handoff && row?.past ? toHandoff(row.past) : undefined;
+    return {
+      state: row?.state ?? undefined,
+      context: {
+        handoff: handoff && { id: handoff.id, kind: handoff.kind, createdAt: handoff.createdAt, activityAt: handoff.activityAt, lastStaffAt: handoff.lastStaffAt, details: handoff.details },
+        pastCase: pastCase?.resolvedAt ? { kind: pastCase.kind, resolvedAt: pastCase.resolvedAt, details: pastCase.details } : undefined,
+        consultations: (row?.mine ?? []).map((r) => {
+          const c = toConsultation(r);
+          return { id: c.id, status: c.status as 'requested' | 'confirmed', mode: c.mode, slot: c.slot, preference: c.preference };
+        }),
+        busy: (row?.busy ?? []).map((b) => ({ start: iso(b.start), end: iso(b.end) })),
+      },
+      queued: row?.queued ?? false,
+      unsent: row?.unsent ?? false,
+      claimed: row?.claimed ?? false,
+    };
+  }
+
+  /** One round trip: contact, state, transcript and replies, as data-modifying CTEs of one statement. */
+  async writeTurn(w: TurnWrite): Promise<OutboxEntry[]> {
+    const messages = w.messages.map((m, ord) => ({
+      ord, direction: m.direction, author: m.author, message_id: m.messageId ? messageKey(m.messageId) : null, type: m.type, text: m.text,
+      intent: m.intent ?? null, confidence: m.confidence ?? null, lang: m.lang ?? null, at: m.at,
+    }));
+    const list = await rows<{ id: string; text: string }>(
+      this.live(), 'pg-write-turn',
+      `WITH contact AS (
+         INSERT INTO contacts (chat, name, lang, created_at, last_seen_at, last_inbound_at) VALUES ($1, $2, $3, $4, $4, $5)
+         ON CONFLICT (chat) DO UPDATE SET name = COALESCE($2, contacts.name), lang = $3, last_seen_at = $4,
+         last_inbound_at = COALESCE($5, contacts.last_inbound_at) RETURNING chat
+       ), conversation AS (
+         INSERT INTO conversations (chat, state, updated_at) VALUES ($1, $6, $4)
+         ON CONFLICT (chat) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at RETURNING chat
+       ), transcript AS (
+         INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at)
+         SELECT $1, m.direction, m.author, m.message_id, m.type, m.text, m.intent, m.confidence, m.lang, m.at
+         FROM jsonb_to_recordset($7::jsonb) AS m(ord integer, direction text, author text, message_id text, type text, text text,
+           intent text, confidence double precision, lang text, at timestamptz)
+         ORDER BY m.ord RETURNING id
+       )
+       INSERT INTO outbox (chat, text, created_at, next_attempt_at, lease_until, lease_owner)
+       SELECT $1, u.t, $4, $4, $9, $10 FROM unnest($8::text[]) WITH ORDINALITY AS u(t, ord) ORDER BY u.ord RETURNING id, text`,
+      [
+        this.chat, w.contact.name ?? null, w.contact.lang, w.at, w.contact.inbound ? w.at : null, JSON.stringify(w.state), JSON.stringify(messages),
+        w.replies, w.lease?.until ?? null, w.lease?.owner ?? null,
+      ],
+    );
+    const iso = w.at.toISOString();
+    return list.map((r) => ({ id: Number(r.id), chat: this.chat, text: r.text, attempts: 0, createdAt: iso })).sort((a, b) => a.id - b.id);
   }
 
   async state(): Promise<ConversationState | undefined> {

@@ -11,7 +11,7 @@ import {
   type ChatTx, type ConsultationPatch, type ConsultationRecord, type ConsultationStatus, type EffectRecord, type ErasureScope,
   type FailedReply, type HandoffPatch, type HandoffRecord, type InboxItem, type InboxWork, type NewConsultation, type NewHandoff,
   type NewMessage, type NewNotification, type NotificationRecord, type OutboxEntry, type PurgeCounts, type RetentionPlan, type Store,
-  type TranscriptEntry, HANDOFF_PRIORITY,
+  type TranscriptEntry, type TurnLoad, type TurnWrite, HANDOFF_PRIORITY,
 } from '../../store';
 import type { Interval } from '../../dialogue/types';
 import {
@@ -58,7 +58,9 @@ function statements(db: Db) {
       `INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at)
        VALUES (@chat, @direction, @author, @messageId, @type, @text, @intent, @confidence, @lang, @at)`,
     ),
-    outboxAdd: db.prepare('INSERT INTO outbox (chat, text, created_at, next_attempt_at, forget) VALUES (?, ?, ?, ?, ?)'),
+    outboxAdd: db.prepare('INSERT INTO outbox (chat, text, created_at, next_attempt_at, forget, lease_until, lease_owner) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    hasWork: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM inbox WHERE chat = ? AND not_before <= ? LIMIT 1'),
+    hasUnsent: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM outbox WHERE chat = ? AND sent_at IS NULL AND failed_at IS NULL LIMIT 1'),
     effect: db.prepare('INSERT INTO effects (chat, type, payload, created_at) VALUES (?, ?, ?, ?)'),
     openHandoff: db.prepare<[string], HandoffRow>(`SELECT * FROM handoffs WHERE chat = ? AND status = 'open'`),
     pastCase: db.prepare<[string], HandoffRow>(
@@ -116,7 +118,8 @@ function statements(db: Db) {
        AND o.next_attempt_at <= @now AND (o.lease_until IS NULL OR o.lease_until <= @now) ORDER BY o.id LIMIT @limit`,
     ),
     leaseOutbox: db.prepare('UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE id = ?'),
-    outboxSent: db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, lease_until = NULL, lease_owner = NULL WHERE id = ?'),
+    releaseOutbox: db.prepare('UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE id = ? AND sent_at IS NULL'),
+    outboxSent: db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, lease_until = NULL, lease_owner = NULL WHERE id = ? AND forget = 0'),
     // The reply to an erasure is the only row left of that chat: once sent, it goes too.
     outboxForget: db.prepare('DELETE FROM outbox WHERE id = ? AND forget = 1'),
     outboxFailed: db.prepare(
@@ -243,10 +246,21 @@ export class SqliteStore implements Store {
     );
   }
 
-  markSent(id: number, at: Date): Promise<void> {
+  markSent(ids: readonly number[], at: Date): Promise<void> {
     return this.serial.run(() => {
-      this.q.outboxSent.run(at.toISOString(), id);
-      if (this.q.outboxForget.run(id).changes > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+      let forgot = false;
+      this.db.transaction(() => {
+        for (const id of ids) {
+          if (this.q.outboxSent.run(at.toISOString(), id).changes === 0 && this.q.outboxForget.run(id).changes > 0) forgot = true;
+        }
+      }).immediate();
+      if (forgot) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    });
+  }
+
+  releaseOutbox(ids: readonly number[]): Promise<void> {
+    return this.serial.run(() => {
+      for (const id of ids) this.q.releaseOutbox.run(id);
     });
   }
 
@@ -448,6 +462,29 @@ class SqliteChatTx implements ChatTx {
     this.q.inboxAdd.run(this.chat, work.kind, workPayload(work), notBefore.toISOString(), new Date().toISOString());
   }
 
+  async load(now: Date, claim?: string): Promise<TurnLoad> {
+    this.live();
+    const claimed = claim === undefined || this.q.claimId.run(messageKey(claim), this.chat, now.toISOString()).changes > 0;
+    return {
+      claimed,
+      state: await this.state(),
+      context: await this.context(now),
+      queued: this.q.hasWork.get(this.chat, now.toISOString()) !== undefined,
+      unsent: this.q.hasUnsent.get(this.chat) !== undefined,
+    };
+  }
+
+  async writeTurn(w: TurnWrite): Promise<OutboxEntry[]> {
+    this.live();
+    const iso = w.at.toISOString();
+    this.q.touchContact.run({ chat: this.chat, name: w.contact.name ?? null, lang: w.contact.lang, at: iso, inboundAt: w.contact.inbound ? iso : null });
+    this.q.saveState.run(this.chat, JSON.stringify(w.state), iso);
+    await this.addMessages(w.messages);
+    const until = w.lease?.until.toISOString() ?? null;
+    const owner = w.lease?.owner ?? null;
+    return w.replies.map((text) => ({ id: Number(this.q.outboxAdd.run(this.chat, text, iso, iso, 0, until, owner).lastInsertRowid), chat: this.chat, text, attempts: 0, createdAt: iso }));
+  }
+
   async state(): Promise<ConversationState | undefined> {
     this.live();
     const row = this.q.state.get(this.chat);
@@ -505,7 +542,7 @@ class SqliteChatTx implements ChatTx {
     this.live();
     const iso = at.toISOString();
     const forget = options.forget ? 1 : 0;
-    return texts.map((text) => ({ id: Number(this.q.outboxAdd.run(this.chat, text, iso, iso, forget).lastInsertRowid), chat: this.chat, text, attempts: 0, createdAt: iso }));
+    return texts.map((text) => ({ id: Number(this.q.outboxAdd.run(this.chat, text, iso, iso, forget, null, null).lastInsertRowid), chat: this.chat, text, attempts: 0, createdAt: iso }));
   }
 
   async recordEffect(effect: Effect, at: Date): Promise<void> {
