@@ -80,7 +80,7 @@ async function whatsappWebChannel(config: Config, log: Logger, core: Core, optio
     }
     createClient = () => createRealClient({ dataDir: config.dataDir, chromePath: chrome });
   }
-  const runner = { handle: core.runner.handle.bind(core.runner), staffMessage: core.runner.staffMessage.bind(core.runner), flushOutbox: () => core.sender.flush() };
+  const runner = { handle: core.runner.handle.bind(core.runner), staffMessage: core.runner.staffMessage.bind(core.runner), flushOutbox: () => core.sender.flush(undefined, { ignoreBackoff: true }) };
   const channel = new WhatsAppWebChannel({ createClient, runner, log, timing: options.whatsapp?.timing, onQr: printQr });
   channel.start();
   return {

@@ -393,9 +393,10 @@ export interface Store {
 
   /**
    * Claims replies to send now: for each chat, only its oldest unsent reply (so one chat's replies go out in order),
-   * due and not leased by a live sender. The claim lasts `leaseMs`; a sender that dies loses it.
+   * due (or waiting for a retry, with `ignoreBackoff`: the channel is back) and not leased by a live sender. The claim
+   * lasts `leaseMs`; a sender that dies loses it.
    */
-  claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string): Promise<OutboxEntry[]>;
+  claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string, options?: { ignoreBackoff?: boolean }): Promise<OutboxEntry[]>;
   /** Records replies as sent (those that were the reply to an erasure are deleted instead). */
   markSent(ids: readonly number[], at: Date): Promise<void>;
   /** Gives back claimed replies without trying them (a reply before them failed; they wait behind it). */

@@ -54,11 +54,11 @@ export class OutboxSender {
   }
 
   /**
-   * Sends every reply due now — of one chat, or of all — each chat's in order. Resolves with how many were sent.
-   * Never rejects.
+   * Sends every reply due now — of one chat, or of all — each chat's in order. `ignoreBackoff`: the channel just came
+   * back, so replies waiting for a retry go now too. Resolves with how many were sent. Never rejects.
    */
-  flush(chat?: string): Promise<number> {
-    const run = this.send(chat);
+  flush(chat?: string, options: { ignoreBackoff?: boolean } = {}): Promise<number> {
+    const run = this.send(chat, options.ignoreBackoff === true);
     this.inflight.add(run);
     void run.finally(() => this.inflight.delete(run));
     return run;
@@ -109,13 +109,16 @@ export class OutboxSender {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  private async send(chat?: string): Promise<number> {
+  private async send(chat: string | undefined, ignoreBackoff: boolean): Promise<number> {
     const { store, clock, log, owner } = this.deps;
     let sent = 0;
+    let retried = false;
     try {
       for (;;) {
         if (this.stopped && chat === undefined) return sent;
-        const batch = await store.claimOutbox(owner, clock.now(), this.lease, this.concurrency, chat);
+        // Only the first round skips the back-off (the channel is back); a reply that fails again waits as usual.
+        const batch = await store.claimOutbox(owner, clock.now(), this.lease, this.concurrency, chat, { ignoreBackoff: ignoreBackoff && sent === 0 && !retried });
+        retried = true;
         if (batch.length === 0) return sent;
         const results = await Promise.all(batch.map((entry) => this.deliver(entry)));
         const delivered = results.filter(Boolean).length;

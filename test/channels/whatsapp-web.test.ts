@@ -284,8 +284,8 @@ describe('resilience', () => {
     expect(await h.runner.handle({ id: 'wa:queued', chat, text: 'hola', type: 'text', receivedAt: h.clock.now() })).toBe('answered');
     expect(all()).toEqual([]);
     expect(await h.store.nextOutboxAt()).toEqual(new Date(h.clock.now().getTime() + 5_000));
-    h.clock.advance(5_000);
-    // Nothing else sends it (no sender polling in this test): the channel flushes the outbox when it is ready again.
+    // Nothing else sends it (no sender polling in this test): the channel flushes the outbox when it is ready again,
+    // at once, without waiting for the retry time (an urgent reply must not wait for its back-off).
     clients[1].emit('authenticated');
     clients[1].emit('ready');
     await until(() => all().length === 1, 5_000, 'the saved reply');

@@ -142,18 +142,18 @@ export class PostgresStore implements Store {
     }, begin);
   }
 
-  claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string): Promise<OutboxEntry[]> {
+  claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string, options: { ignoreBackoff?: boolean } = {}): Promise<OutboxEntry[]> {
     return rows<OutboxRow>(
       this.pool, 'pg-claim-outbox',
       `WITH heads AS (
          SELECT DISTINCT ON (chat) id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND ($3::text IS NULL OR chat = $3) ORDER BY chat, id
        ), due AS (
          SELECT o.id FROM outbox o JOIN heads h ON h.id = o.id
-         WHERE o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1) ORDER BY o.id LIMIT $4 FOR UPDATE OF o SKIP LOCKED
+         WHERE ($6 OR o.next_attempt_at <= $1) AND (o.lease_until IS NULL OR o.lease_until <= $1) ORDER BY o.id LIMIT $4 FOR UPDATE OF o SKIP LOCKED
        )
        UPDATE outbox o SET lease_until = $2, lease_owner = $5 FROM due WHERE o.id = due.id
        RETURNING o.id, o.chat, o.text, o.attempts, o.created_at, (SELECT c.last_inbound_at FROM contacts c WHERE c.chat = o.chat) AS last_inbound_at`,
-      [now, new Date(now.getTime() + leaseMs), chat ?? null, limit, owner],
+      [now, new Date(now.getTime() + leaseMs), chat ?? null, limit, owner, options.ignoreBackoff === true],
     ).then((list) => list.map(toOutbox).sort((a, b) => a.id - b.id));
   }
 

@@ -112,10 +112,10 @@ function statements(db: Db) {
     dropNotifications: db.prepare(
       'DELETE FROM notifications WHERE subject = ? AND sent_at IS NULL AND given_up_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)',
     ),
-    outboxHeads: db.prepare<{ now: string; chat: string | null; limit: number }, OutboxRow>(
+    outboxHeads: db.prepare<{ now: string; due: string; chat: string | null; limit: number }, OutboxRow>(
       `SELECT o.id, o.chat, o.text, o.attempts, o.created_at, c.last_inbound_at FROM outbox o LEFT JOIN contacts c ON c.chat = o.chat
        WHERE o.id IN (SELECT MIN(id) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND (@chat IS NULL OR chat = @chat) GROUP BY chat)
-       AND o.next_attempt_at <= @now AND (o.lease_until IS NULL OR o.lease_until <= @now) ORDER BY o.id LIMIT @limit`,
+       AND o.next_attempt_at <= @due AND (o.lease_until IS NULL OR o.lease_until <= @now) ORDER BY o.id LIMIT @limit`,
     ),
     leaseOutbox: db.prepare('UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE id = ?'),
     releaseOutbox: db.prepare('UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE id = ? AND sent_at IS NULL'),
@@ -235,10 +235,11 @@ export class SqliteStore implements Store {
     });
   }
 
-  claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string): Promise<OutboxEntry[]> {
+  claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string, options: { ignoreBackoff?: boolean } = {}): Promise<OutboxEntry[]> {
     return this.serial.run(() =>
       this.db.transaction(() => {
-        const rows = this.q.outboxHeads.all({ now: now.toISOString(), chat: chat ?? null, limit });
+        const due = options.ignoreBackoff ? '9999' : now.toISOString();
+        const rows = this.q.outboxHeads.all({ now: now.toISOString(), due, chat: chat ?? null, limit });
         const until = new Date(now.getTime() + leaseMs).toISOString();
         for (const r of rows) this.q.leaseOutbox.run(until, owner, r.id);
         return rows.map(toOutbox);
