@@ -4,7 +4,7 @@
 import type { Channel, Notifier, Outbound } from './channels/channel';
 import { cloudApiProblems, createCloudApiChannel } from './channels/cloud-api/cloud-api';
 import { createRealClient, findChromium, type WaClient } from './channels/whatsapp-web/client';
-import { WhatsAppWebChannel, type WhatsAppWebTiming } from './channels/whatsapp-web/channel';
+import { WhatsAppWebChannel, type ChannelRunner, type WhatsAppWebTiming } from './channels/whatsapp-web/channel';
 import { systemClock, type Clock } from './clock';
 import { ConfigError, type Config } from './config';
 import { ExplainerLibrary } from './content/explainers';
@@ -51,6 +51,15 @@ function printQr(qr: string): void {
   );
 }
 
+/** What the whatsapp-web channel hands its events to; on reconnect, replies waiting for a retry go at once. */
+export function whatsappWebRunner(core: Pick<Core, 'runner' | 'sender'>): ChannelRunner {
+  return {
+    handle: (m) => core.runner.handle(m),
+    staffMessage: (chat, text) => core.runner.staffMessage(chat, text),
+    flushOutbox: () => core.sender.flush(undefined, { ignoreBackoff: true }),
+  };
+}
+
 /** The whatsapp-web channel holds this lease: one linked phone is one browser session, on one server. */
 const WHATSAPP_WEB_LEASE = 'whatsapp-web';
 const LEASE_TTL_MS = 60_000;
@@ -80,8 +89,7 @@ async function whatsappWebChannel(config: Config, log: Logger, core: Core, optio
     }
     createClient = () => createRealClient({ dataDir: config.dataDir, chromePath: chrome });
   }
-  const runner = { handle: core.runner.handle.bind(core.runner), staffMessage: core.runner.staffMessage.bind(core.runner), flushOutbox: () => core.sender.flush(undefined, { ignoreBackoff: true }) };
-  const channel = new WhatsAppWebChannel({ createClient, runner, log, timing: options.whatsapp?.timing, onQr: printQr });
+  const channel = new WhatsAppWebChannel({ createClient, runner: whatsappWebRunner(core), log, timing: options.whatsapp?.timing, onQr: printQr });
   channel.start();
   return {
     outbound: channel.outbound, notifier: channel.notifier, routers: [], status: () => channel.status(), qr: () => channel.qr(),

@@ -4,6 +4,7 @@
  * with its field names. Behind the channel: a whole core from `harness()` (createCore on a SQLite file), wired to the
  * channel as `startPuente` wires it (the runner's handle and staffMessage, the outbox sender's flush).
  */
+import { whatsappWebRunner } from '../../src/main';
 import { EventEmitter } from 'node:events';
 import { WhatsAppWebChannel, type WhatsAppWebTiming } from '../../src/channels/whatsapp-web/channel';
 import { splitMessage } from '../../src/channels/parts';
@@ -100,7 +101,7 @@ async function setup(
       return client;
     },
     // As main.ts hands the core to the channel.
-    runner: { handle: (m) => h.runner.handle(m), staffMessage: (chat, text) => h.runner.staffMessage(chat, text), flushOutbox: () => h.core.sender.flush() },
+    runner: whatsappWebRunner(h.core),
     log: h.log,
     timing,
     now: () => now,
