@@ -47,6 +47,10 @@ export interface Config {
   readonly logMessageText: boolean;
   /** PostgreSQL connection URL (`postgres://…`); undefined runs on SQLite in DATA_DIR. */
   readonly databaseUrl?: string;
+  /** How long a server holds a reply or notification it is sending before another server may take it over. */
+  readonly outboxLeaseSeconds: number;
+  /** Replies a server sends at the same time, at most (after a crash, only these can go out twice). */
+  readonly sendConcurrency: number;
   readonly cloudApi: {
     readonly token?: string;
     readonly phoneNumberId?: string;
@@ -162,6 +166,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logLevel,
     logMessageText: text('LOG_MESSAGE_TEXT') === 'true',
     databaseUrl,
+    outboxLeaseSeconds: integer('OUTBOX_LEASE_SECONDS', 60, 2, 3600),
+    sendConcurrency: integer('SEND_CONCURRENCY', 32, 1, 1000),
     cloudApi: {
       token: text('CLOUD_API_TOKEN'),
       phoneNumberId: text('CLOUD_API_PHONE_NUMBER_ID'),

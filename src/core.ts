@@ -124,8 +124,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const nlu = options.understander ? undefined : createNlu(config, log);
   const engine = new DialogueEngine({ nlu: options.understander ?? nlu!, composer: createComposer(config), settings: engineSettings(config) });
   const applier = new TurnApplier(notificationPlanner({ staffNumbers: config.staffNumbers, hours: config.hours, timezone: config.timezone }));
-  const sender = new OutboxSender({ store, outbound: options.outbound, clock, log, owner, ...options.sender });
-  const notifications = new NotificationDispatcher({ store, notifier: options.notifier, clock, log, owner });
+  const leaseMs = config.outboxLeaseSeconds * 1000;
+  const sender = new OutboxSender({ store, outbound: options.outbound, clock, log, owner, leaseMs, concurrency: config.sendConcurrency, ...options.sender });
+  const notifications = new NotificationDispatcher({ store, notifier: options.notifier, clock, log, owner, leaseMs });
   const runner = new TurnRunner({ store, engine, applier, sender, log, clock, afterEffects: () => void notifications.flush() });
   const timers: NodeJS.Timeout[] = [];
   const purge = async () => {

@@ -124,7 +124,7 @@ export class NotificationDispatcher {
   private running: Promise<{ sent: number; failed: number }> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: { store: Store; notifier: Notifier; clock: Clock; log: Logger; owner: string; retryDelaysMs?: readonly number[] }) {}
+  constructor(private readonly deps: { store: Store; notifier: Notifier; clock: Clock; log: Logger; owner: string; leaseMs?: number; retryDelaysMs?: readonly number[] }) {}
 
   /** Sends everything due now. Never rejects. */
   flush(): Promise<{ sent: number; failed: number }> {
@@ -151,7 +151,7 @@ export class NotificationDispatcher {
     let failed = 0;
     let due;
     try {
-      due = await store.claimNotifications(this.deps.owner, clock.now(), 120_000, 50);
+      due = await store.claimNotifications(this.deps.owner, clock.now(), this.deps.leaseMs ?? 60_000, 50);
     } catch (err) {
       log.error({ err }, 'could not read staff notifications');
       return { sent, failed };

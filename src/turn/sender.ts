@@ -28,7 +28,10 @@ export interface OutboxSenderDeps {
   readonly owner: string;
   /** How long a claimed reply stays ours; longer than one send with its retries inside the channel. */
   readonly leaseMs?: number;
-  /** Replies sent at the same time (each to a different chat). */
+  /**
+   * Replies being sent at the same time, at most (each to a different chat). A server that dies can have sent these
+   * without recording it yet: only they can go out twice.
+   */
   readonly concurrency?: number;
   readonly backoffMs?: readonly number[];
   /** How often to look for replies other servers left behind or that came due. */
@@ -46,10 +49,13 @@ export class OutboxSender {
   /** Sent replies waiting to be recorded: written together while a write is under way (one commit for many). */
   private readonly sentQueue: { id: number; done: (err?: unknown) => void }[] = [];
   private recording = false;
+  /** Sends under way, and those waiting for a place (bounded by `concurrency`). */
+  private sending = 0;
+  private readonly waitingForSlot: (() => void)[] = [];
 
   constructor(private readonly deps: OutboxSenderDeps) {
     this.lease = deps.leaseMs ?? 120_000;
-    this.concurrency = deps.concurrency ?? 8;
+    this.concurrency = deps.concurrency ?? 32;
     this.backoff = deps.backoffMs ?? SEND_BACKOFF_MS;
   }
 
@@ -132,7 +138,19 @@ export class OutboxSender {
     }
   }
 
+  /** Sends one reply and records it, holding one of the `concurrency` places from the send until it is recorded. */
   private async deliver(entry: OutboxEntry): Promise<boolean> {
+    if (this.sending >= this.concurrency) await new Promise<void>((go) => this.waitingForSlot.push(go));
+    this.sending++;
+    try {
+      return await this.sendAndRecord(entry);
+    } finally {
+      this.sending--;
+      this.waitingForSlot.shift()?.();
+    }
+  }
+
+  private async sendAndRecord(entry: OutboxEntry): Promise<boolean> {
     const { store, outbound, clock, log } = this.deps;
     try {
       await outbound.send(entry.chat, entry.text);

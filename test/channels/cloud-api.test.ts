@@ -4,10 +4,7 @@
  * stores messages with `runner.accept` before answering 200, then `runner.drain` handles them), and replies out
  * through the outbox sender to a fake Graph API on loopback that answers like Meta.
  */
-import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   cloudApiProblems, createCloudApiChannel, splitText, toInboundMessage, type CloudApiChannel, type DeliveryStatus,
@@ -20,6 +17,10 @@ import { openDatabase } from '../../src/storage/sqlite/database';
 import { SqliteStore } from '../../src/storage/sqlite/store';
 import type { InboxWork } from '../../src/store';
 import { harness, memoryLog, tempDir, type Harness } from '../helpers';
+import { fakeGraph, sign as signWith, wamid, type Graph, type GraphRequest } from '../support/meta';
+
+/** Signs a body exactly as Meta does, with this test's app secret (or another). */
+const sign = (body: string | Buffer, secret = APP_SECRET) => signWith(body, secret);
 
 const PHONE_ID = '106540352242922';
 const TOKEN = 'EAAG-test-token-not-real';
@@ -38,58 +39,6 @@ function fixture(name: string): string {
   return readFileSync(join(__dirname, '..', 'fixtures', 'cloud-api', `${name}.json`), 'utf8');
 }
 
-/** Signs a body exactly as Meta does: HMAC-SHA256 of the raw bytes with the app secret, hex, prefixed "sha256=". */
-function sign(body: string | Buffer, secret = APP_SECRET): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-/** A message id as Meta makes them: "wamid." and base64 of a record holding the recipient's number. */
-function wamid(to: string): string {
-  const record = Buffer.concat([Buffer.from([0x1c, 0x18, to.length]), Buffer.from(to), Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, 0x12]), Buffer.from(randomBytes(9).toString('hex').toUpperCase()), Buffer.from([0])]);
-  return `wamid.${record.toString('base64')}`;
-}
-
-interface GraphRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: { to: string; type: string; text: { body: string; preview_url: boolean }; [k: string]: unknown };
-  /** The HTTP status the fake answered. */
-  readonly status: number;
-}
-
-type Answer = { status: number; body: unknown };
-
-/** A fake Graph API on loopback: records requests, answers like Meta unless told to fail the next ones or be down. */
-async function fakeGraph() {
-  const requests: GraphRequest[] = [];
-  const failures: Answer[] = [];
-  const state: { down: Answer | undefined } = { down: undefined };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const answer = failures.shift() ?? state.down
-        ?? { status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid(body.to) }] } };
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, status: answer.status });
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return {
-    requests,
-    /** The next sends get these answers, in order. */
-    failNext: (...answers: Answer[]) => failures.push(...answers),
-    /** While set, every send gets this answer. */
-    state,
-    /** What Meta accepted, in order: the messages the client receives. */
-    delivered: () => requests.filter((r) => r.status === 200).map((r) => ({ to: r.body.to, text: r.body.text.body })),
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v21.0`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
-
 const graphError = (code: number, extra: Record<string, unknown> = {}) => ({
   error: { message: `(#${code}) error`, type: 'OAuthException', code, fbtrace_id: 'AbCdEfGh123', ...extra },
 });
@@ -106,7 +55,6 @@ class FlakyStore extends SqliteStore {
   }
 }
 
-type Graph = Awaited<ReturnType<typeof fakeGraph>>;
 let graph: Graph;
 let http: RunningHttp;
 let channel: CloudApiChannel;

@@ -62,8 +62,8 @@ export class PostgresStore implements Store {
    */
   static async connect(url: string, options: { max?: number } = {}): Promise<PostgresStore> {
     const { connectionString, schema } = parseDatabaseUrl(url);
-    const pool = new Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
-    pool.on('connect', (client) => void client.query(`SET search_path TO "${schema}"`).catch(() => undefined));
+    // Every connection starts in Puente's schema (set at connect time, before any query).
+    const pool = new Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000, options: `-c search_path=${schema}` });
     // A connection that breaks while idle must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     const client = await pool.connect();
