@@ -230,6 +230,8 @@ export class CountyDirectory {
   /** Position of the first mention of `county` in normalised text, or -1. */
   private firstMention(county: County, norm: string, saidStates: ReadonlySet<StateCode>): number {
     const name = normaliseForCounties(county.name).trim();
+    // Most counties are not in the message at all: skip the patterns unless the name (or an alias) appears.
+    if (!norm.includes(` ${name} `) && !county.aliases.some((a) => norm.includes(` ${normaliseForCounties(a).trim()} `))) return -1;
     const positions: number[] = [];
     const find = (pattern: RegExp) => {
       const m = pattern.exec(norm);

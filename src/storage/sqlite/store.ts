@@ -32,9 +32,17 @@ class Serial {
 }
 
 const ACTIVE = `status IN ('requested', 'confirmed')`;
+/** At most this many chats' transactions are committed together. */
+const MAX_GROUP = 64;
 
 function statements(db: Db) {
   return {
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
+    savepoint: db.prepare('SAVEPOINT turn'),
+    release: db.prepare('RELEASE turn'),
+    rollbackTo: db.prepare('ROLLBACK TO turn'),
     claimId: db.prepare('INSERT OR IGNORE INTO processed_messages (message_id, chat, processed_at) VALUES (?, ?, ?)'),
     inboxAdd: db.prepare('INSERT INTO inbox (chat, kind, payload, not_before, created_at) VALUES (?, ?, ?, ?, ?)'),
     inboxNext: db.prepare<[string, string], InboxRow>('SELECT * FROM inbox WHERE chat = ? AND not_before <= ? ORDER BY seq LIMIT 1'),
@@ -215,23 +223,59 @@ export class SqliteStore implements Store {
     return this.serial.run(() => at(this.q.inboxNextAt.get()?.at));
   }
 
+  /**
+   * Group commit: the chats' transactions waiting when the database comes free run together in one SQLite transaction,
+   * each inside its own savepoint (one that throws is rolled back alone), and are committed once. Each caller's
+   * promise settles only after that commit.
+   */
   withChat<T>(chat: string, fn: (tx: ChatTx) => Promise<T>): Promise<T> {
-    return this.serial.run(async () => {
-      const tx = new SqliteChatTx(this.db, this.q, chat);
-      this.db.exec('BEGIN IMMEDIATE');
-      let result: T;
-      try {
-        result = await fn(tx);
-        this.db.exec('COMMIT');
-      } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw err;
-      } finally {
-        tx.done = true;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ chat, fn: fn as (tx: ChatTx) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      if (this.waiting.length === 1) void this.serial.run(() => this.commitGroup());
+    });
+  }
+
+  private readonly waiting: { chat: string; fn: (tx: ChatTx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+
+  private async commitGroup(): Promise<void> {
+    const group = this.waiting.splice(0, MAX_GROUP);
+    if (this.waiting.length > 0) void this.serial.run(() => this.commitGroup());
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    let erased = false;
+    try {
+      this.q.begin.run();
+      // A group of one needs no savepoint: the transaction is its own.
+      const savepoints = group.length > 1;
+      for (const item of group) {
+        const tx = new SqliteChatTx(this.db, this.q, item.chat);
+        if (savepoints) this.q.savepoint.run();
+        try {
+          const value = await item.fn(tx);
+          if (savepoints) this.q.release.run();
+          outcomes.push({ ok: true, value });
+          erased ||= tx.erased;
+        } catch (error) {
+          if (!savepoints) throw error;
+          this.q.rollbackTo.run();
+          this.q.release.run();
+          outcomes.push({ ok: false, error });
+        } finally {
+          tx.done = true;
+        }
       }
-      // What an erasure removed must not stay readable in the WAL: move it into the (zeroed) pages and truncate.
-      if (tx.erased) this.db.pragma('wal_checkpoint(TRUNCATE)');
-      return result;
+      this.q.commit.run();
+    } catch (error) {
+      // A group of one that threw, or the transaction itself failed (the disk, a lock held too long): nothing committed.
+      if (this.db.inTransaction) this.q.rollback.run();
+      for (const item of group) item.reject(error);
+      return;
+    }
+    // What an erasure removed must not stay readable in the WAL: move it into the (zeroed) pages and truncate.
+    if (erased) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    group.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
     });
   }
 
@@ -247,15 +291,13 @@ export class SqliteStore implements Store {
     );
   }
 
+  /** Recorded in the next group commit, with the turns waiting (one commit for both). */
   markSent(ids: readonly number[], at: Date): Promise<void> {
-    return this.serial.run(() => {
-      let forgot = false;
-      this.db.transaction(() => {
-        for (const id of ids) {
-          if (this.q.outboxSent.run(at.toISOString(), id).changes === 0 && this.q.outboxForget.run(id).changes > 0) forgot = true;
-        }
-      }).immediate();
-      if (forgot) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return this.withChat('', async (tx) => {
+      for (const id of ids) {
+        // The reply to an erasure is the only row left of that chat: once sent, it goes too (and out of the WAL).
+        if (this.q.outboxSent.run(at.toISOString(), id).changes === 0 && this.q.outboxForget.run(id).changes > 0) (tx as SqliteChatTx).erased = true;
+      }
     });
   }
 
