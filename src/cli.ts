@@ -11,6 +11,7 @@ import { createLogger } from './log';
 import { createCore, createNlu, logNotifier, modelFile } from './core';
 import { startPuente } from './main';
 import { readMessage } from './dialogue/reading';
+import { databaseFile, openStore } from './storage/open';
 import { CorpusError, loadCorpus, loadFollowUps, type Example } from './nlu/corpus';
 import { crossValidate, evaluateFollowUps, predictAll, report, type EvalReport } from './nlu/evaluate';
 import { trainAndSave } from './nlu/model-store';
@@ -24,6 +25,7 @@ Commands:
   chat [--json] [--from ID] talk to Puente in the terminal; --json reads {"from","text"} lines on stdin
   classify                  one message per line on stdin → one JSON line per message on stdout
   train                     train the model from intents/ and save it in DATA_DIR
+  migrate                   bring the database up to date (SQLite in DATA_DIR, or DATABASE_URL); start does it too
   eval [--folds K] [--test FILE.tsv] [--json]
                             cross-validated accuracy, macro-F1, per language and per intent
   bench [--json]            classification latency, turns per second, start-up time and memory
@@ -65,6 +67,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       case 'train':
         options(rest, {});
         return train(environment(), io);
+      case 'migrate':
+        options(rest, {});
+        return await migrate(environment(), io);
       case 'eval':
         return evaluate(environment(), options(rest, { folds: { type: 'string' }, test: { type: 'string' }, json: { type: 'boolean' } }), io);
       case 'bench': {
@@ -185,6 +190,23 @@ function train(config: Config, io: Io): number {
   const intents = model.intent.labels.length;
   io.stdout.write(`trained on ${model.trainedOn} examples, ${intents} intents, in ${Math.round(performance.now() - started)} ms → ${modelFile(config)}\n`);
   return 0;
+}
+
+/** Opens the configured database, which applies pending migrations, and says which version it is at. */
+async function migrate(config: Config, io: Io): Promise<number> {
+  const store = await openStore(config);
+  try {
+    const version = await store.schemaVersion();
+    io.stdout.write(`database up to date: ${store.backend}${config.databaseUrl ? ` (${redactUrl(config.databaseUrl)})` : ` (${databaseFile(config)})`}, schema version ${version}\n`);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+/** A database URL without its password, for messages. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:…@');
 }
 
 /** Reads a labelled test file: `intent<TAB>lang<TAB>text`, or `intent<TAB>text` (counted as English), per line. */

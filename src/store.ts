@@ -448,5 +448,7 @@ export interface Store {
   purge(plan: RetentionPlan): Promise<PurgeCounts>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /** The schema version applied (the number of migrations). */
+  schemaVersion(): Promise<number>;
   close(): Promise<void>;
 }

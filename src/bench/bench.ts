@@ -1,42 +1,33 @@
 /**
- * `npx puente bench`: the speed figures of SPEC §11, measured on this machine, one process (one core).
- * Classification latency of Puente's classifier next to natural's BayesClassifier on the same data, full turns per
- * second through the engine with SQLite writes, and start-to-ready time and memory of `puente start`.
+ * `npx puente bench`: the speed figures of SPEC §11 and issue 11, measured on this machine. Classification latency of
+ * Puente's classifier next to natural's BayesClassifier on the same data; full turns per second on SQLite and on
+ * PostgreSQL (one server, and two server processes on one database); resident memory as chats grow; start-to-ready
+ * time and memory of `puente start`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
-import { createLogger } from '../log';
-import { createCore, logNotifier } from '../core';
+import { PostgresStore } from '../storage/postgres/store';
+import { memoryByChats, percentiles, postgresTurns, sqliteTurns, type Latency, type TurnsFigure } from './turns';
+
+export type { Latency } from './turns';
 import { loadCorpus, type Example } from '../nlu/corpus';
 import { stratifiedFolds } from '../nlu/folds';
 import { DEFAULT_DECISION, Nlu, trainModel } from '../nlu/nlu';
 
 type Io = { stdout: NodeJS.WritableStream };
 
-/** Latency percentiles in microseconds. */
-export interface Latency {
-  readonly p50: number;
-  readonly p99: number;
-  readonly mean: number;
-}
-
 /** All bench figures. */
 export interface BenchResult {
   readonly corpus: { examples: number; intents: number; vocabulary: number };
   readonly puente: { trainMs: number; accuracy: number; latencyUs: Latency };
   readonly natural: { trainMs: number; accuracy: number; latencyUs: Latency };
-  readonly turns: { count: number; perSecond: number; latencyUs: Latency };
+  readonly turns: { readonly sqlite: readonly TurnsFigure[]; readonly postgres: readonly (TurnsFigure & { servers: number })[] | { error: string } };
+  readonly memory: readonly { chats: number; rssMb: number }[] | { error: string };
   readonly startup: { firstStartMs: number; readyMs: number; rssMb: number } | { error: string };
-}
-
-function percentiles(samples: number[]): Latency {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  const round = (x: number) => Math.round(x * 10) / 10;
-  return { p50: round(at(0.5)), p99: round(at(0.99)), mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length) };
 }
 
 function time<T>(fn: () => T): { value: T; us: number } {
@@ -79,27 +70,6 @@ function benchNatural(train: Example[], test: Example[]) {
   });
   for (const e of test.slice(0, 50)) classifier.classify(e.text); // warm-up
   return { trainMs: Math.round(trained.us / 1000), ...measureClassifier((t) => classifier.classify(t), test, 3) };
-}
-
-async function benchTurns(config: Config, texts: readonly string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'puente-bench-'));
-  try {
-    const log = createLogger({ level: 'silent', destination: process.stderr, pretty: false });
-    const core = await createCore({ config: { ...config, dataDir: dir, databaseUrl: undefined }, log, outbound: { send: async () => undefined }, notifier: logNotifier(log) });
-    const count = 20_000;
-    const samples: number[] = [];
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < count; i++) {
-      const t0 = process.hrtime.bigint();
-      await core.runner.handle({ id: `bench-${i}`, chat: `1555000${i % 500}`, text: texts[i % texts.length], type: 'text', receivedAt: new Date() });
-      samples.push(Number(process.hrtime.bigint() - t0) / 1000);
-    }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    await core.close();
-    return { count, perSecond: Math.round(count / seconds), latencyUs: percentiles(samples) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** Starts `puente start` (TRANSPORT=none, port 0) and waits for its "ready" log line. */
@@ -149,19 +119,51 @@ async function benchStartup() {
   }
 }
 
+/** The PostgreSQL server the bench uses: BENCH_DATABASE_URL, DATABASE_URL, or the local server. */
+function benchDatabaseUrl(config: Config): string {
+  return process.env.BENCH_DATABASE_URL ?? config.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/test';
+}
+
+/** One server and two server processes on one fresh schema each; the schema is dropped after. */
+async function benchPostgres(config: Config): Promise<(TurnsFigure & { servers: number })[] | { error: string }> {
+  const base = new URL(benchDatabaseUrl(config));
+  const results: (TurnsFigure & { servers: number })[] = [];
+  for (const servers of [1, 2]) {
+    const schema = `puente_bench_${randomBytes(4).toString('hex')}`;
+    base.searchParams.set('schema', schema);
+    const url = base.toString();
+    let store: PostgresStore | undefined;
+    try {
+      store = await PostgresStore.connect(url, { max: 1 }); // creates and migrates the schema
+      await store.close();
+      results.push(await postgresTurns(url, servers, 8_000, 32));
+    } catch (err) {
+      return { error: `PostgreSQL at ${base.host} not measured: ${(err as Error).message.split('\n')[0]}` };
+    } finally {
+      const cleaner = await PostgresStore.connect(url, { max: 1 }).catch(() => undefined);
+      await cleaner?.dropSchema();
+      await cleaner?.close();
+    }
+  }
+  return results;
+}
+
 /** Runs every benchmark and prints a table (or JSON). */
 export async function runBench(config: Config, opts: { json: boolean }, io: Io): Promise<number> {
   const corpus = loadCorpus(config.intentsDir);
   const { train, test } = split(corpus.examples);
   const puente = benchPuente(train, test);
   const natural = benchNatural(train, test);
-  const turns = await benchTurns(config, corpus.examples.map((e) => e.text));
+  const sqlite = [await sqliteTurns(config, 10_000, 1), await sqliteTurns(config, 20_000, 32)];
+  const postgres = await benchPostgres(config);
+  const memory = await memoryByChats([20_000, 100_000]).catch((err: Error) => ({ error: err.message }));
   const startup = await benchStartup();
   const result: BenchResult = {
     corpus: { examples: corpus.examples.length, intents: corpus.intents.length, vocabulary: puente.vocabulary },
     puente: { trainMs: puente.trainMs, accuracy: puente.accuracy, latencyUs: puente.latencyUs },
     natural,
-    turns,
+    turns: { sqlite, postgres },
+    memory,
     startup,
   };
   io.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatBench(result));
@@ -179,8 +181,18 @@ function formatBench(r: BenchResult): string {
     `  natural BayesClassifier      accuracy ${r.natural.accuracy.toFixed(3)}   train ${r.natural.trainMs} ms   ${lat(r.natural.latencyUs)}`,
     `  target: p99 ≤ 100 µs`,
     '',
-    `Full turns (dedupe, classify, dialogue, one SQLite transaction in WAL, outbox): ${r.turns.perSecond} turns/s over ${r.turns.count} turns   ${lat(r.turns.latencyUs)}`,
+    'Full turns (message id claimed, classify, dialogue, durable write, reply sent and recorded as sent):',
+    ...r.turns.sqlite.map((t) => `  SQLite, ${t.concurrency} chat${t.concurrency > 1 ? 's' : ''} at a time: ${t.perSecond} turns/s over ${t.count}   ${lat(t.latencyUs)}`),
     '  target: ≥ 5,000 turns/s',
+    ...('error' in r.turns.postgres
+      ? [`  ${r.turns.postgres.error}`]
+      : r.turns.postgres.map((t) => `  PostgreSQL, ${t.servers} server${t.servers > 1 ? 's' : ''} × ${t.concurrency} chats at a time: ${t.perSecond} turns/s over ${t.count}   ${lat(t.latencyUs)}`)),
+    '  targets: one server ≥ 1,500 turns/s; two servers ≥ 1.6 × one',
+    '',
+    'error' in r.memory
+      ? `Memory as chats grow: ${r.memory.error}`
+      : `Resident memory as chats grow (SQLite, after GC): ${r.memory.map((m) => `${m.rssMb} MB at ${m.chats.toLocaleString('en-US')} chats`).join(', ')}`,
+    '  target: flat, ≤ 150 MB',
     '',
     'error' in s
       ? `Start-up: ${s.error}`

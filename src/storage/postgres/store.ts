@@ -349,6 +349,10 @@ export class PostgresStore implements Store {
     }
   }
 
+  async schemaVersion(): Promise<number> {
+    return Number((await one<{ v: number | null }>(this.pool, 'pg-version', 'SELECT MAX(version) AS v FROM schema_migrations'))?.v ?? 0);
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -469,6 +469,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  schemaVersion(): Promise<number> {
+    return this.serial.run(() => this.db.pragma('user_version', { simple: true }) as number);
+  }
+
   close(): Promise<void> {
     return this.serial.run(() => {
       if (this.db.open) this.db.close();
