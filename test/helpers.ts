@@ -3,7 +3,7 @@
  * same `createCore` as production, on a real SQLite file (or a PostgreSQL schema), with a fake clock, a fake channel
  * that records what was sent, and a fake staff phone.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -15,6 +15,7 @@ import type { Understander } from '../src/dialogue/engine';
 import type { InboundMessage } from '../src/dialogue/types';
 import { createLogger } from '../src/log';
 import { loadCorpus } from '../src/nlu/corpus';
+import { readSaved } from '../src/nlu/model-store';
 import { DEFAULT_DECISION, Nlu, trainModel, type TrainedModel } from '../src/nlu/nlu';
 import { SqliteStore } from '../src/storage/sqlite/store';
 import type { Store } from '../src/store';
@@ -28,7 +29,7 @@ let model: TrainedModel | undefined;
 export function projectModel(): TrainedModel {
   if (model) return model;
   const file = process.env.PUENTE_TEST_MODEL;
-  model = file ? (JSON.parse(readFileSync(file, 'utf8')) as TrainedModel) : trainModel(loadCorpus(INTENTS_DIR));
+  model = (file ? readSaved(file) : undefined) ?? trainModel(loadCorpus(INTENTS_DIR));
   return model;
 }
 

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import { PostgresStore } from '../storage/postgres/store';
-import { memoryByChats, percentiles, postgresTurns, sqliteTurns, type Latency, type TurnsFigure } from './turns';
+import { memoryByChats, percentiles, postgresTurns, sqliteTurns, START_FLAGS, type Latency, type TurnsFigure } from './turns';
 
 export type { Latency } from './turns';
 import { loadCorpus, type Example } from '../nlu/corpus';
@@ -56,7 +56,7 @@ function benchPuente(train: Example[], test: Example[]) {
   const gated = new Nlu(trained.value, DEFAULT_DECISION);
   for (const e of test) gated.understand(e.text); // warm-up
   const result = measureClassifier((t) => nlu.understand(t).intent, test, 20);
-  return { trainMs: Math.round(trained.us / 1000), ...result, vocabulary: Object.keys(trained.value.intent.logLikelihoods).length };
+  return { trainMs: Math.round(trained.us / 1000), ...result, vocabulary: trained.value.intent.features.length };
 }
 
 function benchNatural(train: Example[], test: Example[]) {
@@ -77,7 +77,7 @@ function startOnce(dataDir: string): Promise<{ ms: number; rssMb: number }> {
   const bin = resolve(__dirname, '..', '..', 'bin', 'puente.js');
   return new Promise((done, fail) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [bin, 'start'], {
+    const child = spawn(process.execPath, [...START_FLAGS, bin, 'start'], {
       env: { ...process.env, TRANSPORT: 'none', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -17,6 +17,9 @@ import { PostgresStore } from '../storage/postgres/store';
 import { SqliteStore } from '../storage/sqlite/store';
 import type { Store } from '../store';
 
+/** The V8 flags of `npm start` (package.json) and the Docker image: a small young generation, so memory stays flat. */
+export const START_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+
 /** Latency percentiles in microseconds. */
 export interface Latency {
   readonly p50: number;
@@ -133,7 +136,8 @@ export async function postgresTurns(url: string, servers: number, countEach: num
  * so nothing else is counted): measured after a garbage collection at each checkpoint.
  */
 export async function memoryByChats(checkpoints: number[], concurrency = 32): Promise<{ chats: number; rssMb: number }[]> {
-  const child = fork(__filename, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+  // The V8 flag `npm start` runs with (package.json), and a GC before each reading.
+  const child = fork(__filename, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: ['--expose-gc', ...START_FLAGS] });
   try {
     return await new Promise((resolve, reject) => {
       child.on('message', (m: WorkerAnswer) => {

@@ -227,11 +227,23 @@ export class CountyDirectory {
     return { county: first.county.name, state: first.county.state, entry: entries[0], entries };
   }
 
+  /** A county's name and aliases as normalised text, computed once. */
+  private readonly normalised = new Map<County, { name: string; aliases: string[] }>();
+
+  private namesOf(county: County): { name: string; aliases: string[] } {
+    let names = this.normalised.get(county);
+    if (!names) {
+      names = { name: normaliseForCounties(county.name).trim(), aliases: county.aliases.map((a) => normaliseForCounties(a).trim()) };
+      this.normalised.set(county, names);
+    }
+    return names;
+  }
+
   /** Position of the first mention of `county` in normalised text, or -1. */
   private firstMention(county: County, norm: string, saidStates: ReadonlySet<StateCode>): number {
-    const name = normaliseForCounties(county.name).trim();
+    const { name, aliases } = this.namesOf(county);
     // Most counties are not in the message at all: skip the patterns unless the name (or an alias) appears.
-    if (!norm.includes(` ${name} `) && !county.aliases.some((a) => norm.includes(` ${normaliseForCounties(a).trim()} `))) return -1;
+    if (!norm.includes(` ${name} `) && !aliases.some((a) => norm.includes(` ${a} `))) return -1;
     const positions: number[] = [];
     const find = (pattern: RegExp) => {
       const m = pattern.exec(norm);

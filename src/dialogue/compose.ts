@@ -48,12 +48,26 @@ export class Composer {
     return section ? render(section.body, this.placeholders) || undefined : undefined;
   }
 
+  /** Each explainer's section keywords, normalised once (as messages are). */
+  private readonly keywordCache = new Map<Explainer, { id: string; phrases: string[] }[]>();
+
+  private keywords(explainer: Explainer): { id: string; phrases: string[] }[] {
+    let list = this.keywordCache.get(explainer);
+    if (!list) {
+      list = explainer.sections.map((s) => ({ id: s.id, phrases: s.keywords.map((k) => ` ${normalise(k).tokens.join(' ')} `) }));
+      this.keywordCache.set(explainer, list);
+    }
+    return list;
+  }
+
   /** The section a question names by its keywords ("bond", "fianza"), if exactly one matches best. */
   matchSection(intent: IntentId, text: string, lang: Lang): string | undefined {
+    const explainer = this.find(intent, lang);
+    if (!explainer || explainer.sections.length === 0) return undefined;
     const words = ` ${normalise(text).tokens.join(' ')} `;
     let best: { id: string; score: number } | undefined;
-    for (const section of this.find(intent, lang)?.sections ?? []) {
-      const score = section.keywords.filter((k) => words.includes(` ${normalise(k).tokens.join(' ')} `)).length;
+    for (const section of this.keywords(explainer)) {
+      const score = section.phrases.filter((phrase) => words.includes(phrase)).length;
       if (score > 0 && (!best || score > best.score)) best = { id: section.id, score };
     }
     return best?.id;

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadCorpus } from './corpus';
+import type { NaiveBayesModel } from './naive-bayes';
 import { MODEL_FORMAT, trainModel, type TrainedModel } from './nlu';
 
 /** How the model was obtained. */
@@ -14,26 +15,48 @@ export interface ModelLoad {
   readonly millis: number;
 }
 
-function readSaved(file: string): TrainedModel | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as TrainedModel;
-  } catch {
-    return undefined; // a truncated or hand-edited file is simply retrained
-  }
+/**
+ * The big per-feature tables are saved as base64 of 32-bit floats (seven significant digits, far below anything that
+ * changes a decision): a model reads back as one string per table instead of hundreds of thousands of JSON numbers,
+ * which keeps start-up fast and its memory peak low.
+ */
+function encode(values: ArrayLike<number>): string {
+  return Buffer.from(Float32Array.from(values).buffer).toString('base64');
 }
 
-/**
- * Log-probabilities are kept to 6 decimals on disk: far below anything that changes a decision, and the file (and the
- * memory needed to read it at start) shrinks to about a third.
- */
-const round = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1e6) / 1e6 : value);
+function decode(text: unknown): Float32Array {
+  if (typeof text !== 'string') throw new Error('not an encoded table');
+  const bytes = Buffer.from(text, 'base64');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+type Saved<M> = Omit<M, 'logLikelihoods' | 'idf'> & { logLikelihoods: string; idf?: string };
+
+function saveable(model: NaiveBayesModel): Saved<NaiveBayesModel> {
+  return { ...model, logLikelihoods: encode(model.logLikelihoods), idf: model.idf && encode(model.idf) };
+}
+
+function restored(saved: Saved<NaiveBayesModel>): NaiveBayesModel {
+  return { ...saved, logLikelihoods: decode(saved.logLikelihoods), idf: saved.idf === undefined ? undefined : decode(saved.idf) };
+}
+
+/** Reads a saved model; undefined when the file is missing, unreadable or of another format. */
+export function readSaved(file: string): TrainedModel | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Omit<TrainedModel, 'intent' | 'language'> & { intent: Saved<NaiveBayesModel>; language: Saved<NaiveBayesModel> };
+    if (saved.format !== MODEL_FORMAT) return undefined;
+    return { ...saved, intent: restored(saved.intent), language: restored(saved.language) };
+  } catch {
+    return undefined; // a truncated, old or hand-edited file is simply retrained
+  }
+}
 
 /** Writes the model atomically (temp file + rename), so a crash never leaves half a model. */
 export function saveModel(file: string, model: TrainedModel): void {
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(model, round));
+  writeFileSync(temp, JSON.stringify({ ...model, intent: saveable(model.intent), language: saveable(model.language) }));
   renameSync(temp, file);
 }
 

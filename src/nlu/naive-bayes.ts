@@ -37,10 +37,15 @@ export interface NaiveBayesModel {
   readonly logPriors: number[];
   /** Per-label log of the smoothed probability of a feature never seen with that label. */
   readonly logUnseen: number[];
-  /** feature → per-label log-likelihood, only for features seen in training. */
-  readonly logLikelihoods: Record<string, number[]>;
-  /** feature → inverse document frequency weight (absent when trained without IDF). */
-  readonly idf?: Record<string, number>;
+  /** The features seen in training, in a fixed order. */
+  readonly features: string[];
+  /**
+   * The per-label log-likelihoods of each feature, in `features` order, flattened (features × labels): one array, so
+   * a saved model parses fast and small.
+   */
+  readonly logLikelihoods: ArrayLike<number>;
+  /** Each feature's inverse document frequency weight, in `features` order (absent when trained without IDF). */
+  readonly idf?: ArrayLike<number>;
 }
 
 /** Options for training. */
@@ -86,18 +91,18 @@ export function trainNaiveBayes(examples: readonly LabelledFeatures[], options: 
   }
   const vocabulary = counts.size;
   const denominators = totals.map((t) => Math.log(t + alpha * vocabulary));
-  const logLikelihoods: Record<string, number[]> = Object.create(null);
-  for (const [feature, row] of counts) {
-    logLikelihoods[feature] = row.map((c, li) => Math.log(c + alpha) - denominators[li]);
-  }
+  const features = [...counts.keys()];
+  const logLikelihoods: number[] = [];
+  for (const row of counts.values()) for (let li = 0; li < row.length; li++) logLikelihoods.push(Math.log(row[li] + alpha) - denominators[li]);
   return {
     labels,
     alpha,
     sharpness: options.sharpness ?? 8,
     logPriors: docCounts.map((n) => Math.log(n / examples.length)),
     logUnseen: denominators.map((d) => Math.log(alpha) - d),
+    features,
     logLikelihoods,
-    idf,
+    idf: idf && features.map((f) => idf[f]),
   };
 }
 
@@ -140,25 +145,34 @@ export function predict(model: NaiveBayesModel, features: ReadonlyMap<string, nu
 }
 
 /**
- * The model's lookup table for scoring: feature → [idf, idf·logLikelihood per label] in one typed array, so scoring a
- * feature is one hash lookup and a tight loop. Built once per trained model (copies made by {@link withCalibration}
- * share it) and kept only as long as the model is.
+ * The model's lookup table for scoring: feature → offset into one typed array holding, per feature, [idf,
+ * idf·logLikelihood per label], so scoring a feature is one hash lookup and a tight loop. Built once per trained model
+ * (copies made by {@link withCalibration} share it) and kept only as long as the model is.
  */
-const tables = new WeakMap<object, Map<string, Float64Array>>();
+interface ScoringTable {
+  readonly offsets: Map<string, number>;
+  readonly data: Float64Array;
+}
 
-function scoringTable(model: NaiveBayesModel): Map<string, Float64Array> {
-  let table = tables.get(model.logLikelihoods);
+const tables = new WeakMap<object, ScoringTable>();
+
+function scoringTable(model: NaiveBayesModel): ScoringTable {
+  let table = tables.get(model.logLikelihoods as object);
   if (!table) {
-    table = new Map();
-    for (const feature in model.logLikelihoods) {
-      const row = model.logLikelihoods[feature];
-      const idf = model.idf ? (model.idf[feature] ?? 1) : 1;
-      const entry = new Float64Array(row.length + 1);
-      entry[0] = idf;
-      for (let i = 0; i < row.length; i++) entry[i + 1] = idf * row[i];
-      table.set(feature, entry);
-    }
-    tables.set(model.logLikelihoods, table);
+    const n = model.labels.length;
+    const width = n + 1;
+    const data = new Float64Array(model.features.length * width);
+    const offsets = new Map<string, number>();
+    const tableOf = model.logLikelihoods;
+    model.features.forEach((feature, f) => {
+      const idf = model.idf ? model.idf[f] : 1;
+      const at = f * width;
+      offsets.set(feature, at);
+      data[at] = idf;
+      for (let i = 0; i < n; i++) data[at + 1 + i] = idf * tableOf[f * n + i];
+    });
+    table = { offsets, data };
+    tables.set(model.logLikelihoods as object, table);
   }
   return table;
 }
@@ -166,16 +180,16 @@ function scoringTable(model: NaiveBayesModel): Map<string, Float64Array> {
 /** Per-label sums of weighted log-likelihoods over the features the model knows, their total weight and count. */
 export function evidenceOf(model: NaiveBayesModel, features: ReadonlyMap<string, number>): { sums: Float64Array; weight: number; known: number } {
   const n = model.labels.length;
-  const table = scoringTable(model);
+  const { offsets, data } = scoringTable(model);
   const sums = new Float64Array(n);
   let weight = 0;
   let known = 0;
   for (const [feature, w] of features) {
-    const entry = table.get(feature);
-    if (entry === undefined) continue;
+    const at = offsets.get(feature);
+    if (at === undefined) continue;
     known += 1;
-    weight += w * entry[0];
-    for (let i = 0; i < n; i++) sums[i] += w * entry[i + 1];
+    weight += w * data[at];
+    for (let i = 0; i < n; i++) sums[i] += w * data[at + 1 + i];
   }
   return { sums, weight, known };
 }

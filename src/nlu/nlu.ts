@@ -10,7 +10,7 @@ import type { Corpus, Example } from './corpus';
 import { NONE, type IntentId, type Lang } from './types';
 
 /** Bumped whenever features or the file layout change, so an old saved model is retrained instead of misread. */
-export const MODEL_FORMAT = 9;
+export const MODEL_FORMAT = 10;
 
 /** A trained model as saved to disk. */
 export interface TrainedModel {

@@ -62,6 +62,9 @@ const FILLER = new Set([
   'now', 'ahora', 'ya', 'quick', 'rapido', 'asap', 'urgently', 'urgentemente', 'its', 'an', 'una', 'un', 'y', 'and', 'so', 'entonces',
 ]);
 
+/** Every word the checks below know (one lookup for "is it any of them"). */
+const KNOWN = new Set([...DETENTION, ...WEAK_DETENTION, ...HOLDING, ...AGENTS, ...PLACE, ...NOW, ...RELATIONS, ...HELP]);
+
 /** Question words: "how do I get him out of ICE detention" asks how, it does not report. */
 const QUESTION = new Set(['how', 'what', 'como', 'que', 'why', 'porque', 'where', 'donde', 'long', 'tiempo', 'cuanto', 'can', 'puedo']);
 
@@ -98,7 +101,7 @@ export function urgencyOf(tokens: readonly string[], classifierScore: number, ot
   for (const token of tokens) {
     if (PAST.has(token) || YEAR.test(token)) return undefined;
     if (HYPOTHETICAL.has(token)) hypothetical = true;
-    const known = [DETENTION, WEAK_DETENTION, HOLDING, AGENTS, PLACE, NOW, RELATIONS, HELP].some((set) => set.has(token));
+    const known = KNOWN.has(token);
     if (DETENTION.has(token)) detention = true;
     if (WEAK_DETENTION.has(token)) weak = true;
     if (HOLDING.has(token)) holding = true;

@@ -33,8 +33,13 @@ interface Server {
   readonly log: string[];
 }
 
+/** Every process started, from the moment it is spawned: all are killed after each test, ready or not. */
+const children = new Set<ChildProcess>();
+
 function start(name: string, env: Record<string, string>): Promise<Server> {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'puente.js'), 'start'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const log: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} was not ready in 30 s:\n${log.join('')}`)), 30_000);
@@ -152,12 +157,15 @@ async function run(options: { servers: number; env: Record<string, string>; grap
 
   // Each chat writes its messages one after another (Meta delivers one chat in order); chats run side by side.
   const numbers = Array.from({ length: CHATS }, (_, i) => `1555${String(1_000_000 + i)}`);
-  await Promise.all(numbers.map(async (from, i) => {
-    for (const [r, text] of script(i).entries()) {
-      await deliver(textWebhook(PHONE_ID, [{ from, id: wamid(`${from}${r}`), text }]), i + r);
-    }
-  }));
-  await restarting;
+  try {
+    await Promise.all(numbers.map(async (from, i) => {
+      for (const [r, text] of script(i).entries()) {
+        await deliver(textWebhook(PHONE_ID, [{ from, id: wamid(`${from}${r}`), text }]), i + r);
+      }
+    }));
+  } finally {
+    await restarting;
+  }
   expect(killed).toBe(true);
   expect(redeliveries).toBeGreaterThan(0);
 
@@ -231,7 +239,8 @@ describe('crash safety and several servers', () => {
   afterEach(async () => {
     over = true;
     if (process.env.SCALE_LOGS) for (const s of started) writeFileSync(join(process.env.SCALE_LOGS, `${s.name}.log`), s.log.join(''));
-    for (const s of started.splice(0)) s.child.kill('SIGKILL');
+    started.splice(0);
+    for (const child of children) child.kill('SIGKILL');
     await graph.close();
     for (const schema of schemas.splice(0)) await dropSchema(schema);
     tmp.remove();
