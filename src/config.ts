@@ -51,6 +51,8 @@ export interface Config {
   readonly outboxLeaseSeconds: number;
   /** Replies a server sends at the same time, at most (after a crash, only these can go out twice). */
   readonly sendConcurrency: number;
+  /** Voice notes, photos and files larger than this are not kept (MEDIA_MAX_MB). */
+  readonly mediaMaxBytes: number;
   readonly cloudApi: {
     readonly token?: string;
     readonly phoneNumberId?: string;
@@ -168,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     databaseUrl,
     outboxLeaseSeconds: integer('OUTBOX_LEASE_SECONDS', 60, 2, 3600),
     sendConcurrency: integer('SEND_CONCURRENCY', 32, 1, 1000),
+    mediaMaxBytes: integer('MEDIA_MAX_MB', 16, 1, 100) * 1_048_576,
     cloudApi: {
       token: text('CLOUD_API_TOKEN'),
       phoneNumberId: text('CLOUD_API_PHONE_NUMBER_ID'),

@@ -1,6 +1,7 @@
 /**
  * The conversation engine's vocabulary: what comes in, what state a conversation keeps, what goes out.
  */
+import type { Attachment } from '../media';
 import type { IntentId, Lang } from '../nlu/types';
 
 /** How a consultation happens. */
@@ -29,6 +30,8 @@ export interface InboundMessage {
   /** The channel's reference to a voice note, image or file (Cloud API media id), when there is one. */
   readonly mediaId?: string;
   readonly mimeType?: string;
+  /** The voice note, image or file itself, when the channel downloaded it (within MEDIA_MAX_MB and allowed types). */
+  readonly attachment?: Attachment;
 }
 
 /** Who should take over a conversation, in priority order (urgent first). */

@@ -49,6 +49,8 @@ export class OutboxSender {
   /** Sent replies waiting to be recorded: written together while a write is under way (one commit for many). */
   private readonly sentQueue: { id: number; done: (err?: unknown) => void }[] = [];
   private recording = false;
+  /** Chats whose claimed replies this sender is sending now (a flush of the chat waits for them: order). */
+  private readonly sendingChats = new Map<string, Promise<number>>();
   /** Sends under way, and those waiting for a place (bounded by `concurrency`). */
   private sending = 0;
   private readonly waitingForSlot: (() => void)[] = [];
@@ -64,7 +66,9 @@ export class OutboxSender {
    * back, so replies waiting for a retry go now too. Resolves with how many were sent. Never rejects.
    */
   flush(chat?: string, options: { ignoreBackoff?: boolean } = {}): Promise<number> {
-    const run = this.send(chat, options.ignoreBackoff === true);
+    // Replies this sender is sending for the chat go first; what waits behind them is claimed after.
+    const before = chat === undefined ? undefined : this.sendingChats.get(chat);
+    const run = (before ?? Promise.resolve(0)).then(() => this.send(chat, options.ignoreBackoff === true));
     this.inflight.add(run);
     void run.finally(() => this.inflight.delete(run));
     return run;
@@ -85,7 +89,10 @@ export class OutboxSender {
    * failure the rest are given back to wait behind the failed one. Resolves with how many went out. Never rejects.
    */
   async sendClaimed(entries: readonly OutboxEntry[]): Promise<number> {
+    const chat = entries[0]?.chat;
+    const before = chat === undefined ? undefined : this.sendingChats.get(chat);
     const run = (async () => {
+      await before;
       for (let i = 0; i < entries.length; i++) {
         if (!(await this.deliver(entries[i]))) {
           await this.deps.store.releaseOutbox(entries.slice(i + 1).map((e) => e.id)).catch((err) => this.deps.log.error({ err }, 'could not give back claimed replies'));
@@ -95,7 +102,11 @@ export class OutboxSender {
       return entries.length;
     })();
     this.inflight.add(run);
-    void run.finally(() => this.inflight.delete(run));
+    if (chat !== undefined) this.sendingChats.set(chat, run);
+    void run.finally(() => {
+      this.inflight.delete(run);
+      if (chat !== undefined && this.sendingChats.get(chat) === run) this.sendingChats.delete(chat);
+    });
     return run;
   }
 
