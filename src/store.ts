@@ -39,6 +39,8 @@ export interface HandoffRecord {
   readonly createdAt: string;
   readonly activityAt: string;
   readonly lastStaffAt?: string;
+  /** When staff first wrote to the client in this case (the waiting time stops there). */
+  readonly repliedAt?: string;
   readonly resolvedAt?: string;
   readonly resolution?: HandoffResolution;
 }
@@ -64,6 +66,10 @@ export interface ConsultationRecord {
 
 /** A transcript line. */
 export interface TranscriptEntry {
+  /** The line's id (staff mark answers by it). */
+  readonly id?: number;
+  /** The voice note, photo or file the line carries, when it was kept. */
+  readonly media?: MediaInfo;
   readonly direction: 'in' | 'out';
   readonly author: 'client' | 'bot' | 'staff';
   readonly type: string;
@@ -83,6 +89,8 @@ export interface NewMessage {
   readonly confidence?: number | null;
   readonly lang?: Lang | null;
   readonly at: string;
+  /** The kept voice note, photo or file of this line ({@link ChatTx.addMedia}). */
+  readonly mediaId?: number;
 }
 
 /** A recorded effect. */
@@ -270,6 +278,8 @@ export interface HandoffPatch {
   readonly consultationId?: number;
   readonly activityAt?: string;
   readonly lastStaffAt?: string;
+  /** Set only when not set yet (the first staff reply). */
+  readonly repliedAt?: string;
   readonly claimedBy?: string;
   readonly status?: 'resolved';
   readonly resolvedAt?: string;
@@ -289,6 +299,10 @@ export interface ErasureScope {
   readonly consultations: 'anonymise';
   /** Message ids stay (so a redelivered message is not answered again) with no chat attached. */
   readonly processedIds: 'detach';
+  /** Staff's internal notes on the client and their cases are deleted. */
+  readonly notes: 'delete';
+  /** Audit entries stay (who did what, when) without the chat or any detail. */
+  readonly audit: 'detach';
 }
 
 /** What the retention purge removes (decided in `privacy/retention.ts`). */
@@ -303,6 +317,14 @@ export interface RetentionPlan {
   readonly redactHandoffsBefore: string;
   /** Cancelled, completed or no-show consultations last changed before this lose topic and preference. */
   readonly redactConsultationsBefore: string;
+  /** Voice notes, photos and files received before this go (with the transcript lines that carried them). */
+  readonly mediaBefore: string;
+  /** Internal notes written before this go, unless the client has an open handoff or an upcoming consultation. */
+  readonly notesBefore: string;
+  /** Audit entries older than this lose the chat and detail they name. */
+  readonly auditBefore: string;
+  /** Staff sessions and sign-in failures that ended before this go. */
+  readonly expiredBefore: string;
 }
 
 /** What a purge removed. */
@@ -318,7 +340,7 @@ export interface PurgeCounts {
  * One chat's transaction: every operation reads and writes that chat's data (and, for consultation times, what
  * other clients hold). Created by {@link Store.withChat}; never used after its callback resolves.
  */
-export interface ChatTx {
+export interface ChatTx extends DeskChatTx {
   readonly chat: string;
   /** The chat's oldest inbox row due at `now`, if any. */
   nextInbox(now: Date): Promise<InboxItem | undefined>;
@@ -376,7 +398,7 @@ export interface ChatTx {
 }
 
 /** A consultation and the chat it belongs to, for staff actions that must run in that chat's transaction. */
-export interface Store {
+export interface Store extends DeskStore {
   readonly backend: 'sqlite' | 'postgres';
 
   /**
@@ -441,7 +463,7 @@ export interface Store {
   state(chat: string): Promise<ConversationState | undefined>;
   /** Client messages since `from`: when, the intent answered, the language (for insights). */
   inboundSince(from: Date): Promise<{ at: string; intent: string | null; lang: string | null }[]>;
-  /** The messages answered `none` most often since `from` (case and spacing folded), most frequent first. */
+  /** The messages answered `none` most often since `from` (case and spacing folded), most frequent first, in the conversation's language. */
   unrecognised(from: Date, limit: number): Promise<{ text: string; lang: string | null; count: number }[]>;
 
   /** Removes what `plan` says; open handoffs and upcoming consultations are always kept. */
@@ -451,4 +473,204 @@ export interface Store {
   /** The schema version applied (the number of migrations). */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;
+}
+
+// ── the staff desk ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** What a staff account may do: `admin` also manages accounts. */
+export type StaffRole = 'admin' | 'staff';
+
+/** A named staff account. */
+export interface StaffAccount {
+  readonly id: number;
+  readonly name: string;
+  readonly role: StaffRole;
+  readonly createdAt: string;
+}
+
+/** An account with its password hash (for signing in only). */
+export interface StaffCredentials extends StaffAccount {
+  readonly passwordHash: string;
+}
+
+/** A new server-side session: only the hash of the cookie's token is stored. */
+export interface NewSession {
+  readonly tokenHash: string;
+  readonly staffId: number;
+  readonly csrf: string;
+  readonly at: string;
+  readonly expiresAt: string;
+}
+
+/** A live session and its account. */
+export interface SessionRecord {
+  readonly staff: StaffAccount;
+  readonly csrf: string;
+  readonly expiresAt: string;
+}
+
+/** One staff action, as the audit list shows it. */
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: string;
+  /** The staff account's name (kept after the account is removed). */
+  readonly actor: string;
+  /** Dotted: `handoff.reply`, `consultation.confirm`, `note.add`, `staff.add`… */
+  readonly action: string;
+  readonly chat?: string;
+  readonly handoffId?: number;
+  readonly consultationId?: number;
+  /** A short description without message text ("Tue, Dec 1, 10:20 AM", "delivery: queued"). */
+  readonly detail?: string;
+}
+
+/** An audit entry to write (the chat comes from the transaction, or is given for store-level entries). */
+export interface NewAudit {
+  readonly actor: string;
+  readonly action: string;
+  readonly chat?: string;
+  readonly handoffId?: number;
+  readonly consultationId?: number;
+  readonly detail?: string;
+  readonly at: string;
+}
+
+/** An internal note on a client (and, optionally, one of their cases); never sent to the client. */
+export interface NoteRecord {
+  readonly id: number;
+  readonly chat: string;
+  readonly handoffId?: number;
+  readonly author: string;
+  readonly text: string;
+  readonly at: string;
+}
+
+export interface NewNote {
+  readonly handoffId?: number;
+  readonly author: string;
+  readonly text: string;
+  readonly at: string;
+}
+
+/** A kept voice note, photo or file, without its bytes. */
+export interface MediaInfo {
+  readonly id: number;
+  readonly mimeType: string;
+  readonly size: number;
+  readonly filename?: string;
+}
+
+/** A kept voice note, photo or file with its bytes. */
+export interface MediaRecord extends MediaInfo {
+  readonly chat: string;
+  readonly data: Buffer;
+  readonly at: string;
+}
+
+export interface NewMedia {
+  /** The channel's message id it came with (stored hashed, like processed ids). */
+  readonly messageId: string;
+  readonly mimeType: string;
+  readonly data: Buffer;
+  readonly filename?: string;
+  readonly at: string;
+}
+
+/** A client as the client list shows it. */
+export interface ClientSummary {
+  readonly chat: string;
+  readonly name?: string;
+  readonly lang: Lang;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  /** When the client last wrote (Meta's 24-hour window runs from here). */
+  readonly lastInboundAt?: string;
+  /** The kind of the open handoff, if one is open. */
+  readonly openHandoff?: HandoffKind;
+  /** For a search by text: the latest of the client's messages that matched. */
+  readonly match?: string;
+}
+
+/** A client message Puente answered with confidence, for staff to check. */
+export interface AnswerSample {
+  readonly messageId: number;
+  readonly chat: string;
+  readonly text: string;
+  readonly intent: string;
+  readonly confidence: number;
+  /** The conversation's language. */
+  readonly lang: Lang;
+  readonly at: string;
+  readonly markedBy?: string;
+  readonly markedAt?: string;
+}
+
+/** The staff desk's operations inside one chat's transaction. */
+export interface DeskChatTx {
+  /** Writes a note on this chat. */
+  addNote(note: NewNote): Promise<NoteRecord>;
+  /** Records a staff action on this chat. */
+  addAudit(entry: Omit<NewAudit, 'chat'>): Promise<void>;
+  /** Keeps a voice note, photo or file of this chat; returns its id. */
+  addMedia(media: NewMedia): Promise<number>;
+  /** The media kept for a message of this chat when it was accepted into the inbox, if any. */
+  mediaFor(messageId: string): Promise<number | undefined>;
+}
+
+/** The staff desk's operations: accounts, sessions, sign-in limits, audit, notes, media, clients, settings, answers. */
+export interface DeskStore {
+  /** Active accounts, by name. */
+  staffAccounts(): Promise<StaffAccount[]>;
+  /** An active account by name (case-insensitive), with its hash. */
+  staffByName(name: string): Promise<StaffCredentials | undefined>;
+  /** Creates an account; undefined when an active account already has that name (case-insensitive). */
+  addStaff(account: { name: string; role: StaffRole; passwordHash: string; at: string }): Promise<StaffAccount | undefined>;
+  /** Changes an account's password and ends all its sessions. */
+  setStaffPassword(id: number, passwordHash: string, at: string): Promise<void>;
+  /** Removes an account (kept for the audit, unable to sign in) and ends all its sessions; false when not active. */
+  removeStaff(id: number, at: string): Promise<boolean>;
+
+  createSession(session: NewSession): Promise<void>;
+  /** The session with this token hash, when it has not expired at `now` and its account is active. */
+  session(tokenHash: string, now: Date): Promise<SessionRecord | undefined>;
+  endSession(tokenHash: string): Promise<void>;
+
+  /** Failed sign-ins recorded since `since` for each of `keys` (an address, an account), oldest first. */
+  signInFailures(keys: readonly string[], since: Date): Promise<{ key: string; at: string }[]>;
+  /** Records a failed sign-in for each key; failures before `forgetBefore` (no longer counted) are removed. */
+  recordSignInFailure(keys: readonly string[], at: Date, forgetBefore: Date): Promise<void>;
+  clearSignInFailures(keys: readonly string[]): Promise<void>;
+
+  /** Records a staff action that is not about one chat (accounts, the calendar link). */
+  addAudit(entry: NewAudit): Promise<void>;
+  /** Audit entries, newest first: of one chat, or all. */
+  audit(filter: { chat?: string; limit: number }): Promise<AuditEntry[]>;
+
+  /** The notes on a chat, oldest first. */
+  notesOf(chat: string): Promise<NoteRecord[]>;
+  /** A kept voice note, photo or file. */
+  media(id: number): Promise<MediaRecord | undefined>;
+
+  /** Clients, most recently seen first; `q` matches name, number (digits) or the text of their messages and notes. */
+  clients(query: { q?: string; limit: number }): Promise<ClientSummary[]>;
+  client(chat: string): Promise<ClientSummary | undefined>;
+  /** Every consultation of a chat, newest first. */
+  consultationsOf(chat: string): Promise<ConsultationRecord[]>;
+  /** The client's latest messages with text, newest first. */
+  lastClientMessages(chat: string, limit: number): Promise<{ text: string; at: string }[]>;
+
+  setting(name: string): Promise<string | undefined>;
+  /** The setting's value, first writing `value` when it has none. */
+  initSetting(name: string, value: string, at: Date): Promise<string>;
+  putSetting(name: string, value: string, at: Date): Promise<void>;
+
+  /** Client messages since `from` answered with an intent at `minConfidence` or more (not `none`), newest first. */
+  answers(from: Date, minConfidence: number, limit: number): Promise<AnswerSample[]>;
+  /** Answers staff marked wrong since `from`, newest first. */
+  markedAnswers(from: Date): Promise<AnswerSample[]>;
+  /** Marks a client message's answer as wrong; false when there is no such client message. */
+  markAnswer(messageId: number, by: string, at: Date): Promise<boolean>;
+  unmarkAnswer(messageId: number): Promise<void>;
+  /** Conversations with client messages since `from`, by their language. */
+  conversationLanguages(from: Date): Promise<{ lang: string; count: number }[]>;
 }

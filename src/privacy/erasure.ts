@@ -1,7 +1,8 @@
 /**
  * What "delete my data" does (SPEC §2 journey 9), decided here and applied through the storage port: the client's
  * upcoming consultations are cancelled and staff told (without personal details), then everything personal of the
- * chat is removed.
+ * chat is removed: transcript, the voice notes, photos and files they sent, staff's internal notes on them, and the
+ * chat and detail of every audit entry about them (who did what stays, about no one).
  */
 import { canBecome } from '../booking/status';
 import type { ConsultationRecord, ErasureScope } from '../store';
@@ -15,6 +16,8 @@ export const ERASURE_SCOPE: ErasureScope = Object.freeze({
   handoffs: 'delete',
   consultations: 'anonymise',
   processedIds: 'detach',
+  notes: 'delete',
+  audit: 'detach',
 });
 
 /** The erasure of one chat: which consultations to cancel (each one tells staff). */

@@ -1,6 +1,7 @@
 /**
  * The retention purge (SPEC §2 journey 9): transcripts older than RETENTION_DAYS go; a contact silent that long is
- * forgotten unless something is still open for them. Decided here; the storage port removes what the plan says.
+ * forgotten unless something is still open for them; voice notes, photos and files go with the transcript, internal notes
+ * when nothing is open for the client, and old audit entries no longer name the client. Decided here; the storage port removes what the plan says.
  */
 import type { RetentionPlan } from '../store';
 
@@ -15,5 +16,11 @@ export function retentionPlan(now: Date, retentionDays: number): RetentionPlan {
     housekeepingBefore: cutoff,
     redactHandoffsBefore: cutoff,
     redactConsultationsBefore: cutoff,
+    // What the client sent goes with the transcript; notes stay while something is open for the client.
+    mediaBefore: cutoff,
+    notesBefore: cutoff,
+    auditBefore: cutoff,
+    // Sessions and sign-in failures are kept no longer than they count.
+    expiredBefore: now.toISOString(),
   };
 }

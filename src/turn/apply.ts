@@ -48,6 +48,7 @@ export class TurnApplier {
       messages.push({
         direction: 'in', author: 'client', messageId: message.id, type: message.type, text: message.text ?? '',
         intent: analysis?.intent ?? null, confidence: analysis?.confidence ?? null, lang: analysis?.lang ?? null, at: iso,
+        mediaId: await this.keepMedia(tx, message, at),
       });
     }
     for (const text of turn.replies) messages.push({ direction: 'out', author: 'bot', type: 'text', text, lang: state.lang, at: iso });
@@ -59,6 +60,16 @@ export class TurnApplier {
       await this.effect(tx, effect, at, message?.name);
     }
     return outbox;
+  }
+
+  /**
+   * The voice note, photo or file of a client's message, kept for staff: stored now when the channel handed it over
+   * with the message, or found where the inbox kept it when the message was accepted first. Undefined for text.
+   */
+  private async keepMedia(tx: ChatTx, message: InboundMessage, at: Date): Promise<number | undefined> {
+    const a = message.attachment;
+    if (a) return tx.addMedia({ messageId: message.id, mimeType: a.mimeType, data: a.data, filename: a.filename, at: at.toISOString() });
+    return message.type === 'text' ? undefined : tx.mediaFor(message.id);
   }
 
   /** Tells staff about an event, in the same transaction. `anonymous` notifications are not linked to the chat. */

@@ -286,7 +286,8 @@ export class TurnRunner {
         const lang = (await tx.state())?.lang;
         const at = clock.now();
         await tx.touchContact(at, { inbound: true });
-        await tx.addMessages([{ direction: 'in', author: 'client', messageId: m.id, type: m.type, text: m.text ?? '', intent: 'error', at: at.toISOString() }]);
+        const mediaId = m.type === 'text' ? undefined : await tx.mediaFor(m.id);
+        await tx.addMessages([{ direction: 'in', author: 'client', messageId: m.id, type: m.type, text: m.text ?? '', intent: 'error', at: at.toISOString(), mediaId }]);
         await tx.enqueue([lang ? STRINGS[lang].apology : `${STRINGS.es.apology}\n${STRINGS.en.apology}`], at);
         if (this.waiting.has(m.id)) this.waiting.set(m.id, 'failed');
         return true;
@@ -312,9 +313,10 @@ export async function recordStaffMessage(tx: ChatTx, text: string, at: Date, sta
   await tx.addMessages([{ direction: 'out', author: 'staff', type: 'text', text, at: iso }]);
   const open = await tx.openHandoff();
   if (open) {
-    await tx.updateHandoff(open.id, { activityAt: iso, lastStaffAt: iso, claimedBy: open.claimedBy ? undefined : staffName });
+    await tx.updateHandoff(open.id, { activityAt: iso, lastStaffAt: iso, repliedAt: iso, claimedBy: open.claimedBy ? undefined : staffName });
     return;
   }
   const contact = await tx.contact();
-  await tx.insertHandoff({ kind: 'human', lang: contact?.lang ?? 'en', summary: 'Staff took over the conversation', at: iso, lastStaffAt: iso });
+  const handoff = await tx.insertHandoff({ kind: 'human', lang: contact?.lang ?? 'en', summary: 'Staff took over the conversation', at: iso, lastStaffAt: iso });
+  if (staffName) await tx.updateHandoff(handoff.id, { claimedBy: staffName });
 }

@@ -140,6 +140,77 @@ export const PG_MIGRATIONS: readonly string[] = [
    CREATE INDEX notifications_by_subject ON notifications (subject) WHERE sent_at IS NULL;
    CREATE TABLE jobs (name text PRIMARY KEY, next_run_at timestamptz NOT NULL);
    CREATE TABLE leases (name text PRIMARY KEY, owner text NOT NULL, expires_at timestamptz NOT NULL);`,
+  // 2: the staff desk: named accounts, server-side sessions, sign-in failures (shared by every server), the audit list,
+  //    internal notes, the voice notes, photos and files clients sent, settings (the calendar link), answers staff
+  //    marked wrong, and when staff first replied in a case.
+  `CREATE TABLE staff (
+     id bigserial PRIMARY KEY,
+     name text NOT NULL,
+     role text NOT NULL CHECK (role IN ('admin', 'staff')),
+     password_hash text NOT NULL,
+     created_at timestamptz NOT NULL,
+     updated_at timestamptz NOT NULL,
+     removed_at timestamptz
+   );
+   CREATE UNIQUE INDEX staff_active_name ON staff (lower(name)) WHERE removed_at IS NULL;
+   CREATE TABLE staff_sessions (
+     token_hash text PRIMARY KEY,
+     staff_id bigint NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+     csrf text NOT NULL,
+     created_at timestamptz NOT NULL,
+     expires_at timestamptz NOT NULL
+   );
+   CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff_id);
+   CREATE TABLE sign_in_failures (
+     id bigserial PRIMARY KEY,
+     key text NOT NULL,
+     at timestamptz NOT NULL
+   );
+   CREATE INDEX sign_in_failures_by_key ON sign_in_failures (key, at);
+   CREATE INDEX sign_in_failures_by_time ON sign_in_failures (at);
+   CREATE TABLE audit (
+     id bigserial PRIMARY KEY,
+     at timestamptz NOT NULL,
+     actor text NOT NULL,
+     action text NOT NULL,
+     chat text,
+     handoff_id bigint,
+     consultation_id bigint,
+     detail text
+   );
+   CREATE INDEX audit_by_chat ON audit (chat, id);
+   CREATE INDEX audit_by_time ON audit (at);
+   CREATE TABLE notes (
+     id bigserial PRIMARY KEY,
+     chat text NOT NULL,
+     handoff_id bigint,
+     author text NOT NULL,
+     text text NOT NULL,
+     created_at timestamptz NOT NULL
+   );
+   CREATE INDEX notes_by_chat ON notes (chat, id);
+   CREATE TABLE media (
+     id bigserial PRIMARY KEY,
+     chat text NOT NULL,
+     message_key text NOT NULL,
+     mime_type text NOT NULL,
+     size integer NOT NULL,
+     filename text,
+     data bytea NOT NULL,
+     created_at timestamptz NOT NULL
+   );
+   CREATE INDEX media_by_chat ON media (chat, message_key);
+   CREATE INDEX media_by_time ON media (created_at);
+   CREATE TABLE settings (name text PRIMARY KEY, value text NOT NULL, updated_at timestamptz NOT NULL);
+   CREATE TABLE answer_marks (
+     message_id bigint PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+     marked_by text NOT NULL,
+     marked_at timestamptz NOT NULL
+   );
+   ALTER TABLE messages ADD COLUMN media_id bigint;
+   ALTER TABLE handoffs ADD COLUMN replied_at timestamptz;
+   UPDATE handoffs SET replied_at = last_staff_at;
+   CREATE INDEX contacts_by_seen ON contacts (last_seen_at);`,
 ];
 
 /** A fixed key for the migration lock (any server migrating holds it). */

@@ -18,12 +18,22 @@ import {
   type FailedReply, type HandoffPatch, type HandoffRecord, type InboxItem, type InboxWork, type NewConsultation, type NewHandoff,
   type NewMessage, type NewNotification, type NotificationRecord, type OutboxEntry, type PurgeCounts, type RetentionPlan, type Store,
   type TranscriptEntry, type TurnLoad, type TurnWrite,
+  type AnswerSample, type AuditEntry, type ClientSummary, type MediaRecord, type NewAudit, type NewMedia, type NewNote,
+  type NewSession, type NoteRecord, type SessionRecord, type StaffAccount, type StaffCredentials, type StaffRole,
 } from '../../store';
 import {
   ERASED_CHAT, iso, messageKey, toConsultation, toFailed, toHandoff, toInboxItem, toNotification, toOutbox, workChat, workPayload,
-  type ConsultationRow, type FailedRow, type HandoffRow, type InboxRow, type NotificationRow, type OutboxRow,
+  type ConsultationRow, type FailedRow, type HandoffRow, type InboxRow, type NotificationRow, type OutboxRow, toTranscript, type TranscriptRow,
 } from '../rows';
+import { addAudit, addMedia, addNote, mediaFor, PostgresDesk } from './desk';
 import { migratePostgres } from './schema';
+
+/** Keeps an inbound message's attachment in `media` first: its bytes never go into the inbox payload. */
+async function keepAttachment(db: Queryable, work: InboxWork, at: Date): Promise<void> {
+  if (work.kind !== 'message' || !work.message.attachment) return;
+  const a = work.message.attachment;
+  await addMedia(db, work.message.chat, { messageId: work.message.id, mimeType: a.mimeType, data: a.data, filename: a.filename, at: at.toISOString() });
+}
 
 /** Something that runs queries: the pool or one client inside a transaction. */
 type Queryable = Pick<PoolClient, 'query'>;
@@ -54,7 +64,11 @@ export function parseDatabaseUrl(url: string): { connectionString: string; schem
 export class PostgresStore implements Store {
   readonly backend = 'postgres' as const;
 
-  private constructor(private readonly pool: Pool, readonly schema: string) {}
+  private readonly desk: PostgresDesk;
+
+  private constructor(private readonly pool: Pool, readonly schema: string) {
+    this.desk = new PostgresDesk(pool);
+  }
 
   /**
    * Connects, creates the schema if needed and migrates it. `DATABASE_URL` may end with `?schema=name` to keep
@@ -110,6 +124,7 @@ export class PostgresStore implements Store {
             continue;
           }
         }
+        await keepAttachment(db, w, at);
         await db.query({ name: 'pg-inbox-add', text: 'INSERT INTO inbox (chat, kind, payload, not_before, created_at) VALUES ($1, $2, $3, $4, $4)', values: [chat, w.kind, workPayload(w), at] });
         chats.add(chat);
       }
@@ -267,9 +282,11 @@ export class PostgresStore implements Store {
   }
 
   async transcript(chat: string): Promise<TranscriptEntry[]> {
-    return (await rows<TranscriptEntry & { at: Date }>(
-      this.pool, 'pg-transcript', 'SELECT direction, author, type, text, intent, created_at AS at FROM messages WHERE chat = $1 ORDER BY id', [chat],
-    )).map((r) => ({ ...r, at: iso(r.at) }));
+    return (await rows<TranscriptRow>(
+      this.pool, 'pg-transcript',
+      `SELECT m.id, m.direction, m.author, m.type, m.text, m.intent, m.created_at AS at, m.media_id, d.mime_type, d.size, d.filename
+       FROM messages m LEFT JOIN media d ON d.id = m.media_id WHERE m.chat = $1 ORDER BY m.id`, [chat],
+    )).map(toTranscript);
   }
 
   async consultation(id: number): Promise<ConsultationRecord | undefined> {
@@ -305,9 +322,10 @@ export class PostgresStore implements Store {
   async unrecognised(from: Date, limit: number): Promise<{ text: string; lang: string | null; count: number }[]> {
     return (await rows<{ text: string; lang: string | null; count: string }>(
       this.pool, 'pg-unrecognised',
-      `SELECT lower(trim(text)) AS text, MAX(lang) AS lang, COUNT(*) AS count FROM messages
-       WHERE direction = 'in' AND intent = 'none' AND created_at >= $1 AND length(trim(text)) > 0
-       GROUP BY lower(trim(text)) ORDER BY COUNT(*) DESC, MAX(id) DESC LIMIT $2`,
+      // The language is the conversation's, not one short message's guess.
+      `SELECT lower(trim(m.text)) AS text, MAX(COALESCE(c.lang, m.lang)) AS lang, COUNT(*) AS count FROM messages m LEFT JOIN contacts c ON c.chat = m.chat
+       WHERE m.direction = 'in' AND m.intent = 'none' AND m.created_at >= $1 AND length(trim(m.text)) > 0
+       GROUP BY lower(trim(m.text)) ORDER BY COUNT(*) DESC, MAX(m.id) DESC LIMIT $2`,
       [from, limit],
     )).map((r) => ({ ...r, count: Number(r.count) }));
   }
@@ -316,6 +334,16 @@ export class PostgresStore implements Store {
     return this.transaction(async (db) => {
       const run = async (text: string, values: unknown[]) => (await db.query(text, values)).rowCount ?? 0;
       const messages = await run('DELETE FROM messages WHERE created_at < $1', [plan.messagesBefore]);
+      let other = 0;
+      other += await run('DELETE FROM media WHERE created_at < $1', [plan.mediaBefore]);
+      other += await run(
+        `DELETE FROM notes WHERE created_at < $1 AND chat NOT IN (SELECT chat FROM handoffs WHERE status = 'open')
+         AND chat NOT IN (SELECT chat FROM consultations WHERE ${ACTIVE})`,
+        [plan.notesBefore],
+      );
+      other += await run('UPDATE audit SET chat = NULL, detail = NULL WHERE at < $1 AND (chat IS NOT NULL OR detail IS NOT NULL)', [plan.auditBefore]);
+      other += await run('DELETE FROM staff_sessions WHERE expires_at < $1', [plan.expiredBefore]);
+      other += await run('DELETE FROM sign_in_failures WHERE at < $1', [new Date(Date.parse(plan.expiredBefore) - 86_400_000)]);
       const contacts = await run(
         `DELETE FROM contacts WHERE last_seen_at < $1
          AND chat NOT IN (SELECT chat FROM handoffs WHERE status = 'open')
@@ -323,7 +351,6 @@ export class PostgresStore implements Store {
         [plan.contactsSilentBefore],
       );
       const before = plan.housekeepingBefore;
-      let other = 0;
       other += await run('DELETE FROM outbox WHERE (sent_at IS NOT NULL OR failed_at IS NOT NULL) AND created_at < $1', [before]);
       other += await run('DELETE FROM effects WHERE created_at < $1', [before]);
       other += await run('DELETE FROM processed_messages WHERE processed_at < $1', [before]);
@@ -339,6 +366,35 @@ export class PostgresStore implements Store {
       return { messages, contacts, other };
     });
   }
+
+  // The staff desk (storage/postgres/desk.ts).
+  staffAccounts(): Promise<StaffAccount[]> { return this.desk.staffAccounts(); }
+  staffByName(name: string): Promise<StaffCredentials | undefined> { return this.desk.staffByName(name); }
+  addStaff(a: { name: string; role: StaffRole; passwordHash: string; at: string }): Promise<StaffAccount | undefined> { return this.desk.addStaff(a); }
+  setStaffPassword(id: number, hash: string, at: string): Promise<void> { return this.desk.setStaffPassword(id, hash, at); }
+  removeStaff(id: number, at: string): Promise<boolean> { return this.desk.removeStaff(id, at); }
+  createSession(s: NewSession): Promise<void> { return this.desk.createSession(s); }
+  session(tokenHash: string, now: Date): Promise<SessionRecord | undefined> { return this.desk.session(tokenHash, now); }
+  endSession(tokenHash: string): Promise<void> { return this.desk.endSession(tokenHash); }
+  signInFailures(keys: readonly string[], since: Date): Promise<{ key: string; at: string }[]> { return this.desk.signInFailures(keys, since); }
+  recordSignInFailure(keys: readonly string[], at: Date, forgetBefore: Date): Promise<void> { return this.desk.recordSignInFailure(keys, at, forgetBefore); }
+  clearSignInFailures(keys: readonly string[]): Promise<void> { return this.desk.clearSignInFailures(keys); }
+  addAudit(entry: NewAudit): Promise<void> { return this.desk.addAudit(entry); }
+  audit(filter: { chat?: string; limit: number }): Promise<AuditEntry[]> { return this.desk.audit(filter); }
+  notesOf(chat: string): Promise<NoteRecord[]> { return this.desk.notesOf(chat); }
+  media(id: number): Promise<MediaRecord | undefined> { return this.desk.media(id); }
+  clients(query: { q?: string; limit: number }): Promise<ClientSummary[]> { return this.desk.clients(query); }
+  client(chat: string): Promise<ClientSummary | undefined> { return this.desk.client(chat); }
+  consultationsOf(chat: string): Promise<ConsultationRecord[]> { return this.desk.consultationsOf(chat); }
+  lastClientMessages(chat: string, limit: number): Promise<{ text: string; at: string }[]> { return this.desk.lastClientMessages(chat, limit); }
+  setting(name: string): Promise<string | undefined> { return this.desk.setting(name); }
+  initSetting(name: string, value: string, at: Date): Promise<string> { return this.desk.initSetting(name, value, at); }
+  putSetting(name: string, value: string, at: Date): Promise<void> { return this.desk.putSetting(name, value, at); }
+  answers(from: Date, minConfidence: number, limit: number): Promise<AnswerSample[]> { return this.desk.answers(from, minConfidence, limit); }
+  markedAnswers(from: Date): Promise<AnswerSample[]> { return this.desk.markedAnswers(from); }
+  markAnswer(messageId: number, by: string, at: Date): Promise<boolean> { return this.desk.markAnswer(messageId, by, at); }
+  unmarkAnswer(messageId: number): Promise<void> { return this.desk.unmarkAnswer(messageId); }
+  conversationLanguages(from: Date): Promise<{ lang: string; count: number }[]> { return this.desk.conversationLanguages(from); }
 
   async ping(): Promise<boolean> {
     try {
@@ -386,6 +442,7 @@ class PostgresChatTx implements ChatTx {
   }
 
   async schedule(work: InboxWork, notBefore: Date): Promise<void> {
+    await keepAttachment(this.live(), work, new Date());
     await this.live().query({ name: 'pg-inbox-schedule', text: 'INSERT INTO inbox (chat, kind, payload, not_before, created_at) VALUES ($1, $2, $3, $4, now())', values: [this.chat, work.kind, workPayload(work), notBefore] });
   }
 
@@ -439,7 +496,7 @@ class PostgresChatTx implements ChatTx {
   async writeTurn(w: TurnWrite): Promise<OutboxEntry[]> {
     const messages = w.messages.map((m, ord) => ({
       ord, direction: m.direction, author: m.author, message_id: m.messageId ? messageKey(m.messageId) : null, type: m.type, text: m.text,
-      intent: m.intent ?? null, confidence: m.confidence ?? null, lang: m.lang ?? null, at: m.at,
+      intent: m.intent ?? null, confidence: m.confidence ?? null, lang: m.lang ?? null, at: m.at, media_id: m.mediaId ?? null,
     }));
     const list = await rows<{ id: string; text: string }>(
       this.live(), 'pg-write-turn',
@@ -451,10 +508,10 @@ class PostgresChatTx implements ChatTx {
          INSERT INTO conversations (chat, state, updated_at) VALUES ($1, $6, $4)
          ON CONFLICT (chat) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at RETURNING chat
        ), transcript AS (
-         INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at)
-         SELECT $1, m.direction, m.author, m.message_id, m.type, m.text, m.intent, m.confidence, m.lang, m.at
+         INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at, media_id)
+         SELECT $1, m.direction, m.author, m.message_id, m.type, m.text, m.intent, m.confidence, m.lang, m.at, m.media_id
          FROM jsonb_to_recordset($7::jsonb) AS m(ord integer, direction text, author text, message_id text, type text, text text,
-           intent text, confidence double precision, lang text, at timestamptz)
+           intent text, confidence double precision, lang text, at timestamptz, media_id bigint)
          ORDER BY m.ord RETURNING id
        )
        INSERT INTO outbox (chat, text, created_at, next_attempt_at, lease_until, lease_owner)
@@ -528,11 +585,11 @@ class PostgresChatTx implements ChatTx {
     if (messages.length === 0) return;
     const values: unknown[] = [];
     const tuples = messages.map((m, i) => {
-      values.push(this.chat, m.direction, m.author, m.messageId ? messageKey(m.messageId) : null, m.type, m.text, m.intent ?? null, m.confidence ?? null, m.lang ?? null, m.at);
-      const b = i * 10;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10})`;
+      values.push(this.chat, m.direction, m.author, m.messageId ? messageKey(m.messageId) : null, m.type, m.text, m.intent ?? null, m.confidence ?? null, m.lang ?? null, m.at, m.mediaId ?? null);
+      const b = i * 11;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10}, $${b + 11})`;
     });
-    await this.live().query(`INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at) VALUES ${tuples.join(', ')}`, values);
+    await this.live().query(`INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at, media_id) VALUES ${tuples.join(', ')}`, values);
   }
 
   async enqueue(texts: readonly string[], at: Date, options: { forget?: boolean } = {}): Promise<OutboxEntry[]> {
@@ -557,8 +614,8 @@ class PostgresChatTx implements ChatTx {
   async insertHandoff(h: NewHandoff): Promise<HandoffRecord> {
     const row = await one<HandoffRow>(
       this.live(), 'pg-insert-handoff',
-      `INSERT INTO handoffs (chat, kind, priority, lang, name, summary, details, consultation_id, created_at, activity_at, last_staff_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING *`,
+      `INSERT INTO handoffs (chat, kind, priority, lang, name, summary, details, consultation_id, created_at, activity_at, last_staff_at, replied_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $10) RETURNING *`,
       [this.chat, h.kind, HANDOFF_PRIORITY[h.kind], h.lang, h.name ?? null, h.summary, h.details ? JSON.stringify(h.details) : null, h.consultationId ?? null, h.at, h.lastStaffAt ?? null],
     );
     return toHandoff(row!);
@@ -570,12 +627,13 @@ class PostgresChatTx implements ChatTx {
       `UPDATE handoffs SET kind = COALESCE($3, kind), priority = COALESCE($4, priority), lang = COALESCE($5, lang), name = COALESCE($6, name),
        summary = COALESCE($7, summary), details = COALESCE($8, details), consultation_id = COALESCE($9, consultation_id),
        activity_at = COALESCE($10, activity_at), last_staff_at = COALESCE($11, last_staff_at), claimed_by = COALESCE($12, claimed_by),
-       status = COALESCE($13, status), resolved_at = COALESCE($14, resolved_at), resolution = COALESCE($15, resolution)
+       status = COALESCE($13, status), resolved_at = COALESCE($14, resolved_at), resolution = COALESCE($15, resolution),
+       replied_at = COALESCE(replied_at, $16)
        WHERE id = $1 AND chat = $2 RETURNING *`,
       [
         id, this.chat, p.kind ?? null, p.kind ? HANDOFF_PRIORITY[p.kind] : null, p.lang ?? null, p.name ?? null, p.summary ?? null,
         p.details ? JSON.stringify(p.details) : null, p.consultationId ?? null, p.activityAt ?? null, p.lastStaffAt ?? null, p.claimedBy ?? null,
-        p.status ?? null, p.resolvedAt ?? null, p.resolution ?? null,
+        p.status ?? null, p.resolvedAt ?? null, p.resolution ?? null, p.repliedAt ?? null,
       ],
     );
     if (!row) throw new Error(`handoff ${id} is not in this chat`);
@@ -659,12 +717,30 @@ class PostgresChatTx implements ChatTx {
       await db.query('DELETE FROM notifications WHERE chat = $1 OR handoff_id IN (SELECT id FROM handoffs WHERE chat = $1)', [chat]);
       await db.query('DELETE FROM handoffs WHERE chat = $1', [chat]);
     }
+    if (scope.notes === 'delete') await db.query('DELETE FROM notes WHERE chat = $1', [chat]);
+    if (scope.audit === 'detach') await db.query('UPDATE audit SET chat = $1, detail = NULL WHERE chat = $2', [ERASED_CHAT, chat]);
     if (scope.personalData) {
+      await db.query('DELETE FROM media WHERE chat = $1', [chat]);
       await db.query('DELETE FROM effects WHERE chat = $1', [chat]);
       await db.query('DELETE FROM outbox WHERE chat = $1', [chat]);
       await db.query('DELETE FROM inbox WHERE chat = $1', [chat]);
       await db.query('DELETE FROM contacts WHERE chat = $1', [chat]); // cascades to conversation state and messages
     }
     if (scope.processedIds === 'detach') await db.query('UPDATE processed_messages SET chat = $1 WHERE chat = $2', [ERASED_CHAT, chat]);
+  }
+  async addNote(note: NewNote): Promise<NoteRecord> {
+    return addNote(this.live(), this.chat, note);
+  }
+
+  async addAudit(entry: Omit<NewAudit, 'chat'>): Promise<void> {
+    await addAudit(this.live(), this.chat, entry);
+  }
+
+  async addMedia(media: NewMedia): Promise<number> {
+    return addMedia(this.live(), this.chat, media);
+  }
+
+  async mediaFor(messageId: string): Promise<number | undefined> {
+    return mediaFor(this.live(), this.chat, messageId);
   }
 }

@@ -176,6 +176,77 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE outbox ADD COLUMN forget INTEGER NOT NULL DEFAULT 0;
    CREATE TABLE jobs (name TEXT PRIMARY KEY, next_run_at TEXT NOT NULL);
    CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TEXT NOT NULL);`,
+  // 4: the staff desk: named accounts, server-side sessions, sign-in failures (shared by every process on the file),
+  //    the audit list, internal notes, the voice notes, photos and files clients sent, settings (the calendar link),
+  //    answers staff marked wrong, and when staff first replied in a case.
+  `CREATE TABLE staff (
+     id INTEGER PRIMARY KEY,
+     name TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('admin', 'staff')),
+     password_hash TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     removed_at TEXT
+   );
+   CREATE UNIQUE INDEX staff_active_name ON staff (lower(name)) WHERE removed_at IS NULL;
+   CREATE TABLE staff_sessions (
+     token_hash TEXT PRIMARY KEY,
+     staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+     csrf TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff_id);
+   CREATE TABLE sign_in_failures (
+     id INTEGER PRIMARY KEY,
+     key TEXT NOT NULL,
+     at TEXT NOT NULL
+   );
+   CREATE INDEX sign_in_failures_by_key ON sign_in_failures (key, at);
+   CREATE INDEX sign_in_failures_by_time ON sign_in_failures (at);
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY,
+     at TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     chat TEXT,
+     handoff_id INTEGER,
+     consultation_id INTEGER,
+     detail TEXT
+   );
+   CREATE INDEX audit_by_chat ON audit (chat, id);
+   CREATE INDEX audit_by_time ON audit (at);
+   CREATE TABLE notes (
+     id INTEGER PRIMARY KEY,
+     chat TEXT NOT NULL,
+     handoff_id INTEGER,
+     author TEXT NOT NULL,
+     text TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX notes_by_chat ON notes (chat, id);
+   CREATE TABLE media (
+     id INTEGER PRIMARY KEY,
+     chat TEXT NOT NULL,
+     message_key TEXT NOT NULL,
+     mime_type TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     filename TEXT,
+     data BLOB NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX media_by_chat ON media (chat, message_key);
+   CREATE INDEX media_by_time ON media (created_at);
+   CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
+   CREATE TABLE answer_marks (
+     message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+     marked_by TEXT NOT NULL,
+     marked_at TEXT NOT NULL
+   );
+   ALTER TABLE messages ADD COLUMN media_id INTEGER;
+   ALTER TABLE handoffs ADD COLUMN replied_at TEXT;
+   UPDATE handoffs SET replied_at = last_staff_at;
+   CREATE INDEX contacts_by_seen ON contacts (last_seen_at);`,
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the resulting schema version. */

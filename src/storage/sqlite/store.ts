@@ -12,12 +12,15 @@ import {
   type FailedReply, type HandoffPatch, type HandoffRecord, type InboxItem, type InboxWork, type NewConsultation, type NewHandoff,
   type NewMessage, type NewNotification, type NotificationRecord, type OutboxEntry, type PurgeCounts, type RetentionPlan, type Store,
   type TranscriptEntry, type TurnLoad, type TurnWrite, HANDOFF_PRIORITY,
+  type AnswerSample, type AuditEntry, type ClientSummary, type MediaRecord, type NewAudit, type NewMedia, type NewNote,
+  type NewSession, type NoteRecord, type SessionRecord, type StaffAccount, type StaffCredentials, type StaffRole,
 } from '../../store';
 import type { Interval } from '../../dialogue/types';
 import {
   ERASED_CHAT, messageKey, toConsultation, toFailed, toHandoff, toInboxItem, toNotification, toOutbox, workChat, workPayload,
-  type ConsultationRow, type FailedRow, type HandoffRow, type InboxRow, type NotificationRow, type OutboxRow,
+  type ConsultationRow, type FailedRow, type HandoffRow, type InboxRow, type NotificationRow, type OutboxRow, toTranscript, type TranscriptRow,
 } from '../rows';
+import { addAudit, addMedia, addNote, mediaFor, SqliteDesk, type DeskStatements } from './desk';
 import { ERASURE_NOTE } from '../../privacy/erasure';
 import { openDatabase, type Db } from './database';
 
@@ -63,8 +66,8 @@ function statements(db: Db) {
     ),
     contact: db.prepare<[string], { name: string | null; lang: Lang }>('SELECT name, lang FROM contacts WHERE chat = ?'),
     message: db.prepare(
-      `INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at)
-       VALUES (@chat, @direction, @author, @messageId, @type, @text, @intent, @confidence, @lang, @at)`,
+      `INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at, media_id)
+       VALUES (@chat, @direction, @author, @messageId, @type, @text, @intent, @confidence, @lang, @at, @mediaId)`,
     ),
     outboxAdd: db.prepare('INSERT INTO outbox (chat, text, created_at, next_attempt_at, forget, lease_until, lease_owner) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     hasWork: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM inbox WHERE chat = ? AND not_before <= ? LIMIT 1'),
@@ -78,14 +81,14 @@ function statements(db: Db) {
     handoffsOf: db.prepare<[string], HandoffRow>('SELECT * FROM handoffs WHERE chat = ? ORDER BY id DESC'),
     openHandoffs: db.prepare<[], HandoffRow>(`SELECT * FROM handoffs WHERE status = 'open' ORDER BY priority, created_at, id`),
     insertHandoff: db.prepare(
-      `INSERT INTO handoffs (chat, kind, priority, lang, name, summary, details, consultation_id, created_at, activity_at, last_staff_at)
-       VALUES (@chat, @kind, @priority, @lang, @name, @summary, @details, @consultationId, @at, @at, @lastStaffAt)`,
+      `INSERT INTO handoffs (chat, kind, priority, lang, name, summary, details, consultation_id, created_at, activity_at, last_staff_at, replied_at)
+       VALUES (@chat, @kind, @priority, @lang, @name, @summary, @details, @consultationId, @at, @at, @lastStaffAt, @lastStaffAt)`,
     ),
     updateHandoff: db.prepare(
       `UPDATE handoffs SET kind = COALESCE(@kind, kind), priority = COALESCE(@priority, priority), lang = COALESCE(@lang, lang),
        name = COALESCE(@name, name), summary = COALESCE(@summary, summary), details = COALESCE(@details, details),
        consultation_id = COALESCE(@consultationId, consultation_id), activity_at = COALESCE(@activityAt, activity_at),
-       last_staff_at = COALESCE(@lastStaffAt, last_staff_at), claimed_by = COALESCE(@claimedBy, claimed_by),
+       last_staff_at = COALESCE(@lastStaffAt, last_staff_at), claimed_by = COALESCE(@claimedBy, claimed_by), replied_at = COALESCE(replied_at, @repliedAt),
        status = COALESCE(@status, status), resolved_at = COALESCE(@resolvedAt, resolved_at), resolution = COALESCE(@resolution, resolution)
        WHERE id = @id AND chat = @chat`,
     ),
@@ -163,17 +166,19 @@ function statements(db: Db) {
        WHERE leases.owner = excluded.owner OR leases.expires_at <= @now`,
     ),
     releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
-    transcript: db.prepare<[string], TranscriptEntry>(
-      'SELECT direction, author, type, text, intent, created_at AS at FROM messages WHERE chat = ? ORDER BY id',
+    transcript: db.prepare<[string], TranscriptRow>(
+      `SELECT m.id, m.direction, m.author, m.type, m.text, m.intent, m.created_at AS at, m.media_id, d.mime_type, d.size, d.filename
+       FROM messages m LEFT JOIN media d ON d.id = m.media_id WHERE m.chat = ? ORDER BY m.id`,
     ),
     effects: db.prepare<[], { id: number; chat: string; payload: string; at: string }>('SELECT id, chat, payload, created_at AS at FROM effects ORDER BY id'),
     inboundSince: db.prepare<[string], { at: string; intent: string | null; lang: string | null }>(
       `SELECT created_at AS at, intent, lang FROM messages WHERE direction = 'in' AND created_at >= ? ORDER BY id`,
     ),
+    // The language is the conversation's, not one short message's guess ("ayudaaa" in a Spanish conversation is Spanish).
     unrecognised: db.prepare<[string, number], { text: string; lang: string | null; count: number }>(
-      `SELECT lower(trim(text)) AS text, MAX(lang) AS lang, COUNT(*) AS count FROM messages
-       WHERE direction = 'in' AND intent = 'none' AND created_at >= ? AND length(trim(text)) > 0
-       GROUP BY lower(trim(text)) ORDER BY count DESC, MAX(id) DESC LIMIT ?`,
+      `SELECT lower(trim(m.text)) AS text, MAX(COALESCE(c.lang, m.lang)) AS lang, COUNT(*) AS count FROM messages m LEFT JOIN contacts c ON c.chat = m.chat
+       WHERE m.direction = 'in' AND m.intent = 'none' AND m.created_at >= ? AND length(trim(m.text)) > 0
+       GROUP BY lower(trim(m.text)) ORDER BY count DESC, MAX(m.id) DESC LIMIT ?`,
     ),
   };
 }
@@ -185,9 +190,18 @@ export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
   private readonly q: Statements;
   private readonly serial = new Serial();
+  private readonly desk: SqliteDesk;
 
   constructor(readonly db: Db) {
     this.q = statements(db);
+    this.desk = new SqliteDesk(db, (task) => this.serial.run(task));
+  }
+
+  /** Keeps an inbound message's attachment in `media` (its bytes never go into the inbox payload). */
+  private keepAttachment(work: InboxWork, at: string): void {
+    if (work.kind !== 'message' || !work.message.attachment) return;
+    const a = work.message.attachment;
+    addMedia(this.desk.q, work.message.chat, { messageId: work.message.id, mimeType: a.mimeType, data: a.data, filename: a.filename, at });
   }
 
   /** Opens (creating and migrating) the database file; `:memory:` for tests. */
@@ -207,6 +221,7 @@ export class SqliteStore implements Store {
             duplicates++;
             continue;
           }
+          this.keepAttachment(w, iso);
           this.q.inboxAdd.run(chat, w.kind, workPayload(w), iso, iso);
           chats.add(chat);
         }
@@ -247,7 +262,7 @@ export class SqliteStore implements Store {
       // A group of one needs no savepoint: the transaction is its own.
       const savepoints = group.length > 1;
       for (const item of group) {
-        const tx = new SqliteChatTx(this.db, this.q, item.chat);
+        const tx = new SqliteChatTx(this.db, this.q, this.desk.q, item.chat);
         if (savepoints) this.q.savepoint.run();
         try {
           const value = await item.fn(tx);
@@ -388,7 +403,7 @@ export class SqliteStore implements Store {
   }
 
   transcript(chat: string): Promise<TranscriptEntry[]> {
-    return this.serial.run(() => this.q.transcript.all(chat));
+    return this.serial.run(() => this.q.transcript.all(chat).map(toTranscript));
   }
 
   consultation(id: number): Promise<ConsultationRecord | undefined> {
@@ -433,6 +448,16 @@ export class SqliteStore implements Store {
       this.db.transaction((): PurgeCounts => {
         const run = (sql: string, ...params: unknown[]) => this.db.prepare(sql).run(...params).changes;
         const messages = run('DELETE FROM messages WHERE created_at < ?', plan.messagesBefore);
+        let other = 0;
+        other += run('DELETE FROM media WHERE created_at < ?', plan.mediaBefore);
+        other += run(
+          `DELETE FROM notes WHERE created_at < ? AND chat NOT IN (SELECT chat FROM handoffs WHERE status = 'open')
+           AND chat NOT IN (SELECT chat FROM consultations WHERE ${ACTIVE})`,
+          plan.notesBefore,
+        );
+        other += run(`UPDATE audit SET chat = NULL, detail = NULL WHERE at < ? AND (chat IS NOT NULL OR detail IS NOT NULL)`, plan.auditBefore);
+        other += run('DELETE FROM staff_sessions WHERE expires_at < ?', plan.expiredBefore);
+        other += run('DELETE FROM sign_in_failures WHERE at < ?', new Date(Date.parse(plan.expiredBefore) - 86_400_000).toISOString());
         // A contact silent since before the cutoff, with nothing open or upcoming, is forgotten entirely (name, state).
         const contacts = run(
           `DELETE FROM contacts WHERE last_seen_at < ?
@@ -441,7 +466,6 @@ export class SqliteStore implements Store {
           plan.contactsSilentBefore,
         );
         const before = plan.housekeepingBefore;
-        let other = 0;
         other += run('DELETE FROM outbox WHERE (sent_at IS NOT NULL OR failed_at IS NOT NULL) AND created_at < ?', before);
         other += run('DELETE FROM effects WHERE created_at < ?', before);
         other += run('DELETE FROM processed_messages WHERE processed_at < ?', before);
@@ -458,6 +482,35 @@ export class SqliteStore implements Store {
       }).immediate(),
     );
   }
+
+  // The staff desk (storage/sqlite/desk.ts).
+  staffAccounts(): Promise<StaffAccount[]> { return this.desk.staffAccounts(); }
+  staffByName(name: string): Promise<StaffCredentials | undefined> { return this.desk.staffByName(name); }
+  addStaff(a: { name: string; role: StaffRole; passwordHash: string; at: string }): Promise<StaffAccount | undefined> { return this.desk.addStaff(a); }
+  setStaffPassword(id: number, hash: string, at: string): Promise<void> { return this.desk.setStaffPassword(id, hash, at); }
+  removeStaff(id: number, at: string): Promise<boolean> { return this.desk.removeStaff(id, at); }
+  createSession(s: NewSession): Promise<void> { return this.desk.createSession(s); }
+  session(tokenHash: string, now: Date): Promise<SessionRecord | undefined> { return this.desk.session(tokenHash, now); }
+  endSession(tokenHash: string): Promise<void> { return this.desk.endSession(tokenHash); }
+  signInFailures(keys: readonly string[], since: Date): Promise<{ key: string; at: string }[]> { return this.desk.signInFailures(keys, since); }
+  recordSignInFailure(keys: readonly string[], at: Date, forgetBefore: Date): Promise<void> { return this.desk.recordSignInFailure(keys, at, forgetBefore); }
+  clearSignInFailures(keys: readonly string[]): Promise<void> { return this.desk.clearSignInFailures(keys); }
+  addAudit(entry: NewAudit): Promise<void> { return this.desk.addAudit(entry); }
+  audit(filter: { chat?: string; limit: number }): Promise<AuditEntry[]> { return this.desk.audit(filter); }
+  notesOf(chat: string): Promise<NoteRecord[]> { return this.desk.notesOf(chat); }
+  media(id: number): Promise<MediaRecord | undefined> { return this.desk.media(id); }
+  clients(query: { q?: string; limit: number }): Promise<ClientSummary[]> { return this.desk.clients(query); }
+  client(chat: string): Promise<ClientSummary | undefined> { return this.desk.client(chat); }
+  consultationsOf(chat: string): Promise<ConsultationRecord[]> { return this.desk.consultationsOf(chat); }
+  lastClientMessages(chat: string, limit: number): Promise<{ text: string; at: string }[]> { return this.desk.lastClientMessages(chat, limit); }
+  setting(name: string): Promise<string | undefined> { return this.desk.setting(name); }
+  initSetting(name: string, value: string, at: Date): Promise<string> { return this.desk.initSetting(name, value, at); }
+  putSetting(name: string, value: string, at: Date): Promise<void> { return this.desk.putSetting(name, value, at); }
+  answers(from: Date, minConfidence: number, limit: number): Promise<AnswerSample[]> { return this.desk.answers(from, minConfidence, limit); }
+  markedAnswers(from: Date): Promise<AnswerSample[]> { return this.desk.markedAnswers(from); }
+  markAnswer(messageId: number, by: string, at: Date): Promise<boolean> { return this.desk.markAnswer(messageId, by, at); }
+  unmarkAnswer(messageId: number): Promise<void> { return this.desk.unmarkAnswer(messageId); }
+  conversationLanguages(from: Date): Promise<{ lang: string; count: number }[]> { return this.desk.conversationLanguages(from); }
 
   ping(): Promise<boolean> {
     return this.serial.run(() => {
@@ -487,7 +540,7 @@ class SqliteChatTx implements ChatTx {
   done = false;
   erased = false;
 
-  constructor(private readonly db: Db, private readonly q: Statements, readonly chat: string) {}
+  constructor(private readonly db: Db, private readonly q: Statements, private readonly d: DeskStatements, readonly chat: string) {}
 
   private live(): void {
     if (this.done) throw new Error('transaction already finished');
@@ -506,6 +559,10 @@ class SqliteChatTx implements ChatTx {
 
   async schedule(work: InboxWork, notBefore: Date): Promise<void> {
     this.live();
+    if (work.kind === 'message' && work.message.attachment) {
+      const a = work.message.attachment;
+      addMedia(this.d, this.chat, { messageId: work.message.id, mimeType: a.mimeType, data: a.data, filename: a.filename, at: new Date().toISOString() });
+    }
     this.q.inboxAdd.run(this.chat, work.kind, workPayload(work), notBefore.toISOString(), new Date().toISOString());
   }
 
@@ -580,7 +637,7 @@ class SqliteChatTx implements ChatTx {
     for (const m of messages) {
       this.q.message.run({
         chat: this.chat, direction: m.direction, author: m.author, messageId: m.messageId ? messageKey(m.messageId) : null, type: m.type, text: m.text,
-        intent: m.intent ?? null, confidence: m.confidence ?? null, lang: m.lang ?? null, at: m.at,
+        intent: m.intent ?? null, confidence: m.confidence ?? null, lang: m.lang ?? null, at: m.at, mediaId: m.mediaId ?? null,
       });
     }
   }
@@ -617,7 +674,7 @@ class SqliteChatTx implements ChatTx {
     this.q.updateHandoff.run({
       id, chat: this.chat, kind: p.kind ?? null, priority: p.kind ? HANDOFF_PRIORITY[p.kind] : null, lang: p.lang ?? null, name: p.name ?? null,
       summary: p.summary ?? null, details: p.details ? JSON.stringify(p.details) : null, consultationId: p.consultationId ?? null,
-      activityAt: p.activityAt ?? null, lastStaffAt: p.lastStaffAt ?? null, claimedBy: p.claimedBy ?? null, status: p.status ?? null,
+      activityAt: p.activityAt ?? null, lastStaffAt: p.lastStaffAt ?? null, repliedAt: p.repliedAt ?? null, claimedBy: p.claimedBy ?? null, status: p.status ?? null,
       resolvedAt: p.resolvedAt ?? null, resolution: p.resolution ?? null,
     });
     return toHandoff(this.q.handoff.get(id)!);
@@ -686,7 +743,10 @@ class SqliteChatTx implements ChatTx {
       run('DELETE FROM notifications WHERE chat = ? OR handoff_id IN (SELECT id FROM handoffs WHERE chat = ?)', chat, chat);
       run('DELETE FROM handoffs WHERE chat = ?', chat);
     }
+    if (scope.notes === 'delete') run('DELETE FROM notes WHERE chat = ?', chat);
+    if (scope.audit === 'detach') run('UPDATE audit SET chat = ?, detail = NULL WHERE chat = ?', ERASED_CHAT, chat);
     if (scope.personalData) {
+      run('DELETE FROM media WHERE chat = ?', chat);
       run('DELETE FROM effects WHERE chat = ?', chat);
       run('DELETE FROM outbox WHERE chat = ?', chat);
       run('DELETE FROM inbox WHERE chat = ?', chat);
@@ -694,5 +754,24 @@ class SqliteChatTx implements ChatTx {
     }
     if (scope.processedIds === 'detach') run('UPDATE processed_messages SET chat = ? WHERE chat = ?', ERASED_CHAT, chat);
     this.erased = true;
+  }
+  async addNote(note: NewNote): Promise<NoteRecord> {
+    this.live();
+    return addNote(this.d, this.chat, note);
+  }
+
+  async addAudit(entry: Omit<NewAudit, 'chat'>): Promise<void> {
+    this.live();
+    addAudit(this.d, this.chat, entry);
+  }
+
+  async addMedia(media: NewMedia): Promise<number> {
+    this.live();
+    return addMedia(this.d, this.chat, media);
+  }
+
+  async mediaFor(messageId: string): Promise<number | undefined> {
+    this.live();
+    return mediaFor(this.d, this.chat, messageId);
   }
 }
