@@ -89,7 +89,7 @@ async function whatsappWebChannel(config: Config, log: Logger, core: Core, optio
     }
     createClient = () => createRealClient({ dataDir: config.dataDir, chromePath: chrome });
   }
-  const channel = new WhatsAppWebChannel({ createClient, runner: whatsappWebRunner(core), log, timing: options.whatsapp?.timing, onQr: printQr });
+  const channel = new WhatsAppWebChannel({ createClient, runner: whatsappWebRunner(core), log, timing: options.whatsapp?.timing, onQr: printQr, mediaMaxBytes: config.mediaMaxBytes });
   channel.start();
   return {
     outbound: channel.outbound, notifier: channel.notifier, routers: [], status: () => channel.status(), qr: () => channel.qr(),
@@ -108,6 +108,7 @@ function cloudApiChannelFor(config: Config, log: Logger, core: Core): Channel {
     process: (chats) => Promise.all(chats.map((chat) => core.runner.drain(chat))),
     onStatus: (st) => log.debug({ message: messageRef(st.messageId), status: st.status, chat: maskChat(st.recipient), errorCode: st.errorCode }, 'delivery status'),
     log,
+    mediaMaxBytes: config.mediaMaxBytes,
   });
   return { outbound: channel.outbound, notifier: channel.notifier, routers: [channel.router], status: () => channel.status(), qr: () => undefined, stop: () => channel.idle() };
 }

@@ -33,3 +33,15 @@ export function mediaVerdict(mimeType: string, bytes: number, maxBytes: number):
   if (bytes > maxBytes) return 'too-large';
   return 'ok';
 }
+
+/**
+ * The file name a client's phone gave a file, safe to keep and show: the last path segment, without control characters,
+ * at most 200 characters; undefined when nothing is left.
+ */
+export function cleanFilename(name: string | null | undefined): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const last = name.split(/[/\\]/).pop()!.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  const clean = [...last].slice(0, 200).join('').trim();
+  return clean && clean !== '.' && clean !== '..' ? clean : undefined;
+}

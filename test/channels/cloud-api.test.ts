@@ -2,8 +2,10 @@
  * The Cloud API channel end to end on loopback: Meta's signed webhooks into the real HTTP app, a whole Puente core from
  * `harness()` (createCore on a SQLite file, fake clock) wired to the channel as `startPuente` wires it (the webhook
  * stores messages with `runner.accept` before answering 200, then `runner.drain` handles them), and replies out
- * through the outbox sender to a fake Graph API on loopback that answers like Meta.
+ * through the outbox sender to a fake Graph API on loopback that answers like Meta. The same fake keeps clients' files
+ * as Meta does (their URL at `GET /{media-id}`, their bytes at that URL, both behind the bearer token).
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -16,8 +18,8 @@ import { messageRef } from '../../src/log';
 import { openDatabase } from '../../src/storage/sqlite/database';
 import { SqliteStore } from '../../src/storage/sqlite/store';
 import type { InboxWork } from '../../src/store';
-import { harness, memoryLog, tempDir, type Harness } from '../helpers';
-import { fakeGraph, sign as signWith, wamid, type Graph, type GraphRequest } from '../support/meta';
+import { harness, memoryLog, tempDir, until, type Harness } from '../helpers';
+import { fakeGraph, sign as signWith, textWebhook, wamid, type Graph, type GraphRequest } from '../support/meta';
 
 /** Signs a body exactly as Meta does, with this test's app secret (or another). */
 const sign = (body: string | Buffer, secret = APP_SECRET) => signWith(body, secret);
@@ -34,6 +36,20 @@ const LIST_REPLY_ID = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQkY0NTM4RDhGQjE5MDlGNkM
 const VOICE_ID = 'wamid.HBgLMTMwNTU1NTAxODcVAgASGBQzQUQ1QjFBQjg5RjA0MkE0Nzg0RQA=';
 const STATUS_IDS = ['wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA', 'wamid.HBgLMTY1MDUwNzY1MjAVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA'];
 const SECOND = 1_000;
+/** The media ids and file names in the fixtures. */
+const VOICE_MEDIA = '1003383421387256';
+const IMAGE_MEDIA = '1248817736529120';
+const DOCUMENT_MEDIA = '2094532671108839';
+const IMAGE_ID = 'wamid.HBgLMTMwNTU1NTAxODcVAgASGBQzQUI3RjJDMDVBQTU1MEJFQjZGNwA=';
+const DOCUMENT_ID = 'wamid.HBgLMTMwNTU1NTAxODcVAgASGBQzQTlEMUU2QjJCNzg4QjI2NTM2QgA=';
+const CAPTION = 'esta es la carta que me llegó';
+const FILENAME = 'I-797 receipt notice.pdf';
+/** MEDIA_MAX_MB in these tests: 64 KB. */
+const MAX_BYTES = 64 * 1024;
+/** Files as a phone makes them (their first bytes), the rest random. */
+const VOICE = Buffer.concat([Buffer.from('OggS\0\x02', 'latin1'), randomBytes(9_000)]);
+const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(30_000)]);
+const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(20_000)]);
 
 function fixture(name: string): string {
   return readFileSync(join(__dirname, '..', 'fixtures', 'cloud-api', `${name}.json`), 'utf8');
@@ -68,7 +84,7 @@ let handedOver: InboundMessage[];
 let statuses: DeliveryStatus[];
 
 beforeEach(async () => {
-  graph = await fakeGraph();
+  graph = await fakeGraph({ token: TOKEN });
   tmp = tempDir();
   store = new FlakyStore(openDatabase(join(tmp.dir, 'puente.db')));
   // The core sends through the channel, the channel hands messages to the core (as in main.ts).
@@ -88,6 +104,8 @@ beforeEach(async () => {
     log,
     clock: h.clock,
     retryDelaysMs: [5, 10],
+    mediaMaxBytes: MAX_BYTES,
+    mediaRetryDelaysMs: [5, 10],
   });
   const app = createHttpApp({ log: h.log, databaseOk: () => h.store.ping(), backend: h.store.backend, channel: () => channel.status(), routers: [channel.router] });
   http = await startHttp(app, 0, '127.0.0.1');
@@ -204,8 +222,12 @@ describe('a client writes', () => {
   });
 
   it('asks a voice-note sender to type', async () => {
+    graph.media.set(VOICE_MEDIA, { mimeType: 'audio/ogg; codecs=opus', data: VOICE });
     await deliver(fixture('audio'));
-    expect(handedOver).toEqual([{ id: VOICE_ID, chat: VOICE_CLIENT, type: 'voice', text: '', name: 'Pablo Morales', receivedAt: h.clock.now() }]);
+    expect(handedOver).toEqual([{
+      id: VOICE_ID, chat: VOICE_CLIENT, type: 'voice', text: '', name: 'Pablo Morales', receivedAt: h.clock.now(),
+      mediaId: VOICE_MEDIA, mimeType: 'audio/ogg', attachment: { mimeType: 'audio/ogg', data: VOICE },
+    }]);
     expect(graph.requests).toHaveLength(1);
     expect(graph.requests[0].body.to).toBe(VOICE_CLIENT);
     // A first message in no known language: both languages.
@@ -281,6 +303,223 @@ describe('a webhook is answered 200 only once its messages are stored', () => {
     expect(graph.requests).toHaveLength(1);
   });
 });
+
+/** A fixture with its message's file changed (type, name…). */
+function withFile(name: string, type: string, fields: Record<string, unknown>): string {
+  const payload = JSON.parse(fixture(name));
+  Object.assign(payload.entry[0].changes[0].value.messages[0][type], fields);
+  return JSON.stringify(payload);
+}
+
+/** The channel's log lines with this message. */
+const logged = (msg: string) => channelLog.map((l) => JSON.parse(l)).filter((l) => l.msg === msg);
+
+describe('what the client sent', () => {
+  it('a voice note arrives with the bytes Meta served, fetched with the token from its media id, then from its URL', async () => {
+    graph.media.set(VOICE_MEDIA, { mimeType: 'audio/ogg; codecs=opus', data: VOICE });
+    expect(await deliver(fixture('audio'))).toBe(200);
+    const [voice] = handedOver;
+    expect(voice).toMatchObject({ id: VOICE_ID, type: 'voice', mediaId: VOICE_MEDIA, mimeType: 'audio/ogg' });
+    expect(voice.attachment?.mimeType).toBe('audio/ogg');
+    expect(voice.attachment?.data.equals(VOICE)).toBe(true);
+    expect(voice.attachment).not.toHaveProperty('filename');
+    // As Meta documents it: GET {base}/{media-id} with the token, then GET {url} with the token.
+    expect(graph.mediaRequests.map((r) => [r.kind, r.authorization, r.status])).toEqual([
+      ['media-url', `Bearer ${TOKEN}`, 200],
+      ['file', `Bearer ${TOKEN}`, 200],
+    ]);
+    expect(graph.mediaRequests[0].path).toBe(`/v21.0/${VOICE_MEDIA}`);
+    expect(graph.mediaRequests[1].path.startsWith(`/whatsapp_business/attachments/?mid=${VOICE_MEDIA}&ext=`)).toBe(true);
+    // The client is still asked to type, once.
+    expect(graph.delivered()).toHaveLength(1);
+    expect(graph.delivered()[0].text.startsWith(`${STRINGS.es.pleaseType}\n${STRINGS.en.pleaseType}`)).toBe(true);
+  });
+
+  it('a photo arrives with its caption as the text and its bytes; a document with its file name', async () => {
+    graph.media.set(IMAGE_MEDIA, { mimeType: 'image/jpeg', data: PHOTO });
+    graph.media.set(DOCUMENT_MEDIA, { mimeType: 'application/pdf', data: PDF, fileSize: PDF.length });
+    expect(await deliver(fixture('image'))).toBe(200);
+    expect(await deliver(fixture('document'))).toBe(200);
+    expect(handedOver.map((m) => [m.id, m.type, m.text, m.mediaId, m.mimeType])).toEqual([
+      [IMAGE_ID, 'image', CAPTION, IMAGE_MEDIA, 'image/jpeg'],
+      [DOCUMENT_ID, 'document', 'I-797', DOCUMENT_MEDIA, 'application/pdf'],
+    ]);
+    expect(handedOver[0].attachment).toEqual({ mimeType: 'image/jpeg', data: PHOTO });
+    expect(handedOver[1].attachment).toEqual({ mimeType: 'application/pdf', data: PDF, filename: FILENAME });
+    const inbound = (await h.store.transcript(VOICE_CLIENT)).filter((t) => t.direction === 'in');
+    expect(inbound.map((t) => t.text)).toEqual([CAPTION, 'I-797']);
+    expect(graph.delivered()).toHaveLength(2); // each was answered
+  });
+
+  it('a file of a type not allowed is never downloaded, and the message is still handled', async () => {
+    graph.media.set(DOCUMENT_MEDIA, { mimeType: 'application/x-msdownload', data: Buffer.from('MZ\x90\x00') });
+    expect(await deliver(withFile('document', 'document', { mime_type: 'application/x-msdownload', filename: 'setup.exe' }))).toBe(200);
+    expect(graph.mediaRequests).toEqual([]); // refused from the webhook's type: nothing asked of Meta
+    expect(handedOver).toHaveLength(1);
+    expect(handedOver[0]).toMatchObject({ id: DOCUMENT_ID, type: 'document', mediaId: DOCUMENT_MEDIA, mimeType: 'application/x-msdownload' });
+    expect(handedOver[0]).not.toHaveProperty('attachment');
+    expect(graph.delivered()).toHaveLength(1);
+    expect(logged('cloud api media not kept')).toMatchObject([{ reason: 'type-not-allowed', type: 'application/x-msdownload' }]);
+  });
+
+  it('Meta\'s type counts over the webhook\'s: a file Meta says is not allowed is not downloaded', async () => {
+    graph.media.set(IMAGE_MEDIA, { mimeType: 'image/svg+xml', data: Buffer.from('<svg onload="alert(1)"/>') });
+    expect(await deliver(fixture('image'))).toBe(200);
+    expect(graph.mediaRequests.map((r) => r.kind)).toEqual(['media-url']);
+    expect(handedOver[0]).toMatchObject({ id: IMAGE_ID, text: CAPTION });
+    expect(handedOver[0]).not.toHaveProperty('attachment');
+    expect(graph.delivered()).toHaveLength(1);
+  });
+
+  it('a file over MEDIA_MAX_MB is refused from Meta\'s file_size, before downloading, and the message is still handled', async () => {
+    const big = Buffer.concat([PHOTO, randomBytes(MAX_BYTES)]);
+    graph.media.set(IMAGE_MEDIA, { mimeType: 'image/jpeg', data: big });
+    expect(await deliver(fixture('image'))).toBe(200);
+    expect(graph.mediaRequests.map((r) => r.kind)).toEqual(['media-url']);
+    expect(handedOver[0]).toMatchObject({ id: IMAGE_ID, mediaId: IMAGE_MEDIA, mimeType: 'image/jpeg', text: CAPTION });
+    expect(handedOver[0]).not.toHaveProperty('attachment');
+    expect(graph.delivered()).toHaveLength(1);
+    expect(logged('cloud api media not kept')).toMatchObject([{ reason: 'too-large', bytes: big.length, maxBytes: MAX_BYTES }]);
+  });
+
+  it('stops reading a download that runs past the limit when Meta gave no size', async () => {
+    const big = Buffer.concat([PHOTO, randomBytes(1_000_000)]);
+    graph.media.set(IMAGE_MEDIA, { mimeType: 'image/jpeg', data: big, fileSize: null, trickle: { chunk: 16 * 1024, pauseMs: 2 } });
+    expect(await deliver(fixture('image'))).toBe(200);
+    expect(handedOver[0]).not.toHaveProperty('attachment');
+    const file = graph.mediaRequests.find((r) => r.kind === 'file')!;
+    await until(() => file.aborted === true, 2_000, 'the download cut off');
+    expect(logged('cloud api media not kept')).toMatchObject([{ reason: 'too-large', cutOff: true }]);
+    expect(graph.delivered()).toHaveLength(1);
+  });
+
+  it('retries a 5xx of the media URL and of the download, then attaches the file', async () => {
+    graph.media.set(VOICE_MEDIA, { mimeType: 'audio/ogg', data: VOICE });
+    graph.failMedia('media-url', { status: 500, body: graphError(2) });
+    graph.failMedia('file', { status: 503, body: {} });
+    expect(await deliver(fixture('audio'))).toBe(200);
+    expect(graph.mediaRequests.map((r) => [r.kind, r.status])).toEqual([
+      ['media-url', 500], ['media-url', 200], ['file', 503], ['media-url', 200], ['file', 200],
+    ]);
+    expect(handedOver[0].attachment?.data.equals(VOICE)).toBe(true);
+  });
+
+  it('a download that keeps failing still hands the message over without the file, and Meta gets its 200', async () => {
+    graph.media.set(VOICE_MEDIA, { mimeType: 'audio/ogg', data: VOICE });
+    graph.failMedia('file', ...[1, 2, 3].map(() => ({ status: 500, body: {} })));
+    expect(await deliver(fixture('audio'))).toBe(200);
+    expect(graph.mediaRequests.filter((r) => r.kind === 'file').map((r) => r.status)).toEqual([500, 500, 500]);
+    expect(handedOver).toHaveLength(1);
+    expect(handedOver[0]).toMatchObject({ id: VOICE_ID, type: 'voice', mediaId: VOICE_MEDIA });
+    expect(handedOver[0]).not.toHaveProperty('attachment');
+    expect(graph.delivered()).toHaveLength(1); // asked to type, as without media
+    expect(logged('cloud api media not kept')).toMatchObject([{ reason: 'unavailable', attempt: 3, step: 'file', httpStatus: 500 }]);
+  });
+
+  it('a media id Meta does not know is given up at once', async () => {
+    expect(await deliver(fixture('audio'))).toBe(200);
+    expect(graph.mediaRequests.map((r) => [r.kind, r.status])).toEqual([['media-url', 400]]);
+    expect(handedOver[0]).not.toHaveProperty('attachment');
+    expect(logged('cloud api media not kept')).toMatchObject([{ reason: 'unavailable', code: 100, httpStatus: 400 }]);
+    expect(graph.delivered()).toHaveLength(1);
+  });
+
+  it('a slow media server does not keep Meta waiting: the webhook is acknowledged without the file at the deadline', async () => {
+    graph.media.set(VOICE_MEDIA, { mimeType: 'audio/ogg', data: VOICE, delayMs: 2_000 });
+    const { log, lines } = memoryLog('debug');
+    const hurried = await ownChannel({ mediaDeadlineMs: 300, log });
+    try {
+      const started = Date.now();
+      expect(await hurried.post(fixture('audio'))).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(handedOver).toHaveLength(1);
+      expect(handedOver[0]).toMatchObject({ id: VOICE_ID, mediaId: VOICE_MEDIA });
+      expect(handedOver[0]).not.toHaveProperty('attachment');
+      expect(lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'cloud api media not kept')).toMatchObject([{ reason: 'timeout' }]);
+    } finally {
+      await hurried.stop();
+    }
+  });
+
+  it('a text sent right after a voice note is stored after it, although the voice note was still downloading', async () => {
+    graph.media.set(VOICE_MEDIA, { mimeType: 'audio/ogg', data: VOICE, delayMs: 150 });
+    const textId = wamid(VOICE_CLIENT);
+    const voice = deliver(fixture('audio'));
+    await until(() => graph.mediaRequests.length === 1, 2_000, 'the download started');
+    const text = deliver(textWebhook(PHONE_ID, [{ from: VOICE_CLIENT, id: textId, text: 'what is a writ of mandamus', name: 'Pablo Morales' }]));
+    expect(await Promise.all([voice, text])).toEqual([200, 200]);
+    await h.runner.idle();
+    expect(handedOver.map((m) => m.id)).toEqual([VOICE_ID, textId]);
+    expect(handedOver[0].attachment?.data.equals(VOICE)).toBe(true);
+    const inbound = (await h.store.transcript(VOICE_CLIENT)).filter((t) => t.direction === 'in');
+    expect(inbound.map((t) => t.text)).toEqual(['', 'what is a writ of mandamus']);
+  });
+
+  it('a token Meta rejects (190) gets no file, reports the channel down, and the message is still handed over', async () => {
+    graph.media.set(VOICE_MEDIA, { mimeType: 'audio/ogg', data: VOICE });
+    const wrong = await ownChannel({ token: 'EAAG-wrong-token' });
+    try {
+      expect(await wrong.post(fixture('audio'))).toBe(200);
+      expect(graph.mediaRequests.map((r) => [r.kind, r.status])).toEqual([['media-url', 401]]);
+      expect(handedOver).toHaveLength(1);
+      expect(handedOver[0]).not.toHaveProperty('attachment');
+      expect(wrong.channel.status()).toEqual({ name: 'cloud-api', state: 'down', detail: 'the Graph API rejected the access token (error 190); check CLOUD_API_TOKEN' });
+    } finally {
+      await wrong.stop();
+    }
+  });
+
+  it('never sends the token over plain http when the Graph API is https', async () => {
+    const calls: { url: string; authorization: string | null }[] = [];
+    const stub: typeof fetch = async (input, init) => {
+      calls.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
+      return new Response(JSON.stringify({ messaging_product: 'whatsapp', url: 'http://lookaside.example/whatsapp_business/attachments/?mid=1', mime_type: 'audio/ogg', file_size: 10, id: VOICE_MEDIA }), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const https = await ownChannel({ baseUrl: 'https://graph.facebook.com/v21.0', fetch: stub });
+    try {
+      expect(await https.post(fixture('audio'))).toBe(200);
+      expect(calls).toEqual([{ url: `https://graph.facebook.com/v21.0/${VOICE_MEDIA}`, authorization: `Bearer ${TOKEN}` }]);
+      expect(handedOver).toHaveLength(1);
+      expect(handedOver[0]).not.toHaveProperty('attachment');
+    } finally {
+      await https.stop();
+    }
+  });
+});
+
+/**
+ * A second channel with other settings on its own HTTP server, handing messages over to `handedOver` only (nothing is
+ * stored or answered).
+ */
+async function ownChannel(options: { token?: string; baseUrl?: string; fetch?: typeof fetch; mediaDeadlineMs?: number; log?: ReturnType<typeof memoryLog>['log'] }) {
+  const own = createCloudApiChannel({
+    settings: { token: options.token ?? TOKEN, phoneNumberId: PHONE_ID, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: options.baseUrl ?? graph.url },
+    accept: async (messages) => {
+      handedOver.push(...messages);
+      return { chats: [] };
+    },
+    process: () => undefined,
+    log: options.log ?? memoryLog().log,
+    fetch: options.fetch,
+    mediaMaxBytes: MAX_BYTES,
+    mediaRetryDelaysMs: [],
+    mediaDeadlineMs: options.mediaDeadlineMs,
+  });
+  const app = createHttpApp({ log: h.log, databaseOk: async () => true, backend: 'sqlite', channel: () => own.status(), routers: [own.router] });
+  const server = await startHttp(app, 0, '127.0.0.1');
+  return {
+    channel: own,
+    post: async (body: string) => {
+      const res = await fetch(`http://127.0.0.1:${server.port}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) }, body });
+      await res.arrayBuffer();
+      return res.status;
+    },
+    stop: async () => {
+      await own.idle();
+      await server.stop();
+    },
+  };
+}
 
 describe('refused webhooks change nothing', () => {
   it.each([
@@ -409,7 +648,7 @@ describe('sending', () => {
     };
     const own = createCloudApiChannel({
       settings: { token: TOKEN, phoneNumberId: PHONE_ID, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: graph.url },
-      accept: async () => ({ chats: [] }), process: () => undefined, log: memoryLog().log, fetch: flaky, retryDelaysMs: [5],
+      accept: async () => ({ chats: [] }), process: () => undefined, log: memoryLog().log, fetch: flaky, retryDelaysMs: [5], mediaMaxBytes: MAX_BYTES,
     });
     await own.outbound.send(CLIENT, 'hello');
     expect(calls).toBe(2);
@@ -451,6 +690,7 @@ describe('sending', () => {
 
 describe('privacy', () => {
   it('logs no message text, names, tokens or full phone numbers', async () => {
+    graph.media.set(VOICE_MEDIA, { mimeType: 'audio/ogg', data: VOICE });
     graph.failNext({ status: 400, body: graphError(131026) });
     await deliver(fixture('text'));
     await deliver(fixture('audio'));
@@ -482,6 +722,26 @@ describe('privacy', () => {
   });
 });
 
+describe('privacy of what the client sent', () => {
+  it('logs neither the token nor the file URL, media ids, captions, file names or numbers, even at debug level', async () => {
+    graph.media.set(VOICE_MEDIA, { mimeType: 'audio/ogg', data: VOICE });
+    graph.media.set(IMAGE_MEDIA, { mimeType: 'image/jpeg', data: PHOTO });
+    graph.media.set(DOCUMENT_MEDIA, { mimeType: 'application/pdf', data: Buffer.concat([PDF, randomBytes(MAX_BYTES)]) });
+    graph.failMedia('file', { status: 502, body: {} });
+    await deliver(fixture('audio')); // retried once, then kept
+    await deliver(fixture('image')); // kept
+    await deliver(fixture('document')); // too large
+    expect(handedOver.map((m) => m.attachment !== undefined)).toEqual([true, true, false]);
+    expect(channelLog.some((l) => l.includes('cloud api media downloaded'))).toBe(true); // debug lines were written
+    const all = allLogs();
+    for (const secret of [TOKEN, 'whatsapp_business/attachments', 'hash=', 'mid=', VOICE_MEDIA, IMAGE_MEDIA, DOCUMENT_MEDIA, CAPTION, FILENAME, 'I-797', VOICE_CLIENT, 'Pablo']) {
+      expect(all).not.toContain(secret);
+    }
+    expect(all).not.toMatch(/wamid|HBgL/);
+    expect(all).toContain(messageRef(VOICE_ID)); // the messages can still be followed
+  });
+});
+
 describe('mapping Cloud API messages', () => {
   const at = new Date('2026-11-30T15:00:00Z');
   const msg = (type: string, body: Record<string, unknown>) => ({ from: CLIENT, id: 'wamid.X', timestamp: '1749416383', type, ...body });
@@ -493,13 +753,14 @@ describe('mapping Cloud API messages', () => {
     ['list reply with another id', msg('interactive', { interactive: { type: 'list_reply', list_reply: { id: 'book', title: 'Book a consultation' } } }), { type: 'text', text: 'Book a consultation' }],
     ['button reply', msg('interactive', { interactive: { type: 'button_reply', button_reply: { id: '1', title: 'Yes' } } }), { type: 'text', text: '1' }],
     ['template quick reply', msg('button', { button: { payload: 'STOP_PROMO', text: 'Stop promotions' } }), { type: 'text', text: 'Stop promotions' }],
-    ['image with caption', msg('image', { image: { caption: 'my receipt notice', mime_type: 'image/jpeg', id: '1' } }), { type: 'image', text: 'my receipt notice' }],
-    ['image without caption', msg('image', { image: { mime_type: 'image/jpeg', id: '1' } }), { type: 'image', text: '' }],
-    ['video', msg('video', { video: { caption: 'look', id: '1' } }), { type: 'video', text: 'look' }],
-    ['document', msg('document', { document: { caption: 'I-797', filename: 'a.pdf', id: '1' } }), { type: 'document', text: 'I-797' }],
-    ['voice note', msg('audio', { audio: { id: '1', voice: true } }), { type: 'voice', text: '' }],
-    ['audio file', msg('audio', { audio: { id: '1', voice: false } }), { type: 'voice', text: '' }],
-    ['sticker', msg('sticker', { sticker: { id: '1', animated: false } }), { type: 'sticker', text: '' }],
+    ['image with caption', msg('image', { image: { caption: 'my receipt notice', mime_type: 'image/jpeg', id: '1' } }), { type: 'image', text: 'my receipt notice', mediaId: '1', mimeType: 'image/jpeg' }],
+    ['image without caption', msg('image', { image: { mime_type: 'image/jpeg', id: '1' } }), { type: 'image', text: '', mediaId: '1', mimeType: 'image/jpeg' }],
+    ['video', msg('video', { video: { caption: 'look', id: '1' } }), { type: 'video', text: 'look', mediaId: '1' }],
+    ['document', msg('document', { document: { caption: 'I-797', filename: 'a.pdf', mime_type: 'application/pdf', id: '1' } }), { type: 'document', text: 'I-797', mediaId: '1', mimeType: 'application/pdf' }],
+    ['voice note', msg('audio', { audio: { id: '1', mime_type: 'audio/ogg; codecs=opus', voice: true } }), { type: 'voice', text: '', mediaId: '1', mimeType: 'audio/ogg' }],
+    ['audio file', msg('audio', { audio: { id: '1', mime_type: 'audio/mpeg', voice: false } }), { type: 'voice', text: '', mediaId: '1', mimeType: 'audio/mpeg' }],
+    ['sticker', msg('sticker', { sticker: { id: '1', mime_type: 'image/webp', animated: false } }), { type: 'sticker', text: '', mediaId: '1', mimeType: 'image/webp' }],
+    ['media id that is not an id', msg('image', { image: { id: '../../106540352242922/messages', mime_type: 'image/jpeg' } }), { type: 'image', text: '' }],
     ['location', msg('location', { location: { latitude: 1, longitude: 2 } }), { type: 'location', text: '' }],
     ['contacts', msg('contacts', { contacts: [{ name: { formatted_name: 'X' } }] }), { type: 'contact', text: '' }],
     ['unsupported', msg('unsupported', { errors: [{ code: 131051 }] }), { type: 'other', text: '' }],
@@ -560,7 +821,7 @@ describe('settings', () => {
   it('reports the channel down with the first problem when settings are incomplete', () => {
     const incomplete = createCloudApiChannel({
       settings: { token: '', phoneNumberId: PHONE_ID, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: graph.url },
-      accept: async () => ({ chats: [] }), process: () => undefined, log: memoryLog().log,
+      accept: async () => ({ chats: [] }), process: () => undefined, log: memoryLog().log, mediaMaxBytes: MAX_BYTES,
     });
     expect(incomplete.status()).toEqual({ name: 'cloud-api', state: 'down', detail: 'CLOUD_API_TOKEN is required when TRANSPORT=cloud-api (the access token of the WhatsApp Business app)' });
     expect(channel.status()).toEqual({ name: 'cloud-api', state: 'connected' });

@@ -2,15 +2,19 @@
  * The whatsapp-web channel driven by a fake whatsapp-web.js client: an EventEmitter with the library's event names
  * (`qr`, `authenticated`, `ready`, `message`, `message_create`, `disconnected`, `auth_failure`) and `Message` objects
  * with its field names. Behind the channel: a whole core from `harness()` (createCore on a SQLite file), wired to the
- * channel as `startPuente` wires it (the runner's handle and staffMessage, the outbox sender's flush).
+ * channel as `startPuente` wires it (the runner's handle and staffMessage, the outbox sender's flush). What the channel
+ * hands to the runner is recorded in `handed`. Files come from the fake message's `downloadMedia`, as the library's.
  */
 import { whatsappWebRunner } from '../../src/main';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { WhatsAppWebChannel, type WhatsAppWebTiming } from '../../src/channels/whatsapp-web/channel';
 import { splitMessage } from '../../src/channels/parts';
-import type { WaClient, WaMessage } from '../../src/channels/whatsapp-web/client';
+import type { WaClient, WaMedia, WaMessage } from '../../src/channels/whatsapp-web/client';
 import { chatKind, toInbound } from '../../src/channels/whatsapp-web/mapping';
 import type { Outbound } from '../../src/channels/channel';
+import type { InboundMessage } from '../../src/dialogue/types';
+import { messageRef } from '../../src/log';
 import { harness, until, type Harness } from '../helpers';
 
 const ME = '15559990000@c.us';
@@ -80,7 +84,9 @@ class FakeClient extends EventEmitter implements WaClient {
   }
 }
 
-const FAST: Partial<WhatsAppWebTiming> = { backoffMs: 10, maxBackoffMs: 80, typingMs: () => 0 };
+const FAST: Partial<WhatsAppWebTiming> = { backoffMs: 10, maxBackoffMs: 80, typingMs: () => 0, mediaTimeoutMs: 300 };
+/** MEDIA_MAX_MB in these tests: 64 KB. */
+const MAX_BYTES = 64 * 1024;
 
 async function setup(
   behaviours: ConstructorParameters<typeof FakeClient>[0][] = [{ initialize: 'ready', echo: 'before' }],
@@ -91,6 +97,9 @@ async function setup(
   let channel: WhatsAppWebChannel | undefined;
   const outbound: Outbound = { send: (chat, text) => channel!.outbound.send(chat, text) };
   const h: Harness = await harness({ outbound });
+  const handed: InboundMessage[] = [];
+  // As main.ts hands the core to the channel, recording what the channel hands over.
+  const runner = whatsappWebRunner(h.core);
   const sleeps: number[] = [];
   // The channel's clock moves only when it sleeps, so waits can be checked without waiting.
   let now = Date.parse('2026-11-30T15:00:00Z');
@@ -100,10 +109,16 @@ async function setup(
       clients.push(client);
       return client;
     },
-    // As main.ts hands the core to the channel.
-    runner: whatsappWebRunner(h.core),
+    runner: {
+      ...runner,
+      handle: (m) => {
+        handed.push(m);
+        return runner.handle(m);
+      },
+    },
     log: h.log,
     timing,
+    mediaMaxBytes: MAX_BYTES,
     now: () => now,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -112,7 +127,7 @@ async function setup(
     },
   });
   const all = () => clients.flatMap((c) => c.sent);
-  return { h, channel, clients, all, sleeps, client: () => clients[clients.length - 1] };
+  return { h, channel, clients, all, sleeps, handed, client: () => clients[clients.length - 1] };
 }
 
 let current: Awaited<ReturnType<typeof setup>> | undefined;
@@ -139,6 +154,15 @@ describe('mapping', () => {
     expect(toInbound(waMessage({ from: '1@c.us', body: '', type: 'ptt' }), '1@c.us', at)).toMatchObject({ type: 'voice', text: '' });
     expect(toInbound(waMessage({ from: '1@c.us', body: 'esta es la carta de uscis', type: 'image', hasMedia: true }), '1@c.us', at)).toMatchObject({ type: 'image', text: 'esta es la carta de uscis' });
     expect(toInbound(waMessage({ from: '1@c.us', body: '/9j/4AAQSkZJRgABAQ', type: 'location' }), '1@c.us', at)).toMatchObject({ type: 'location', text: '' });
+  });
+
+  it('carries the file\'s type, and the file when the channel downloaded it', () => {
+    const at = new Date('2026-11-30T15:00:00Z');
+    const voice = waMessage({ id: { _serialized: 'false_1@c.us_3EB0AA', fromMe: false }, from: '1@c.us', body: '', type: 'ptt', hasMedia: true, _data: { mimetype: 'audio/ogg; codecs=opus', size: 4 } });
+    const attachment = { mimeType: 'audio/ogg', data: Buffer.from('OggS') };
+    expect(toInbound(voice, '1@c.us', at, attachment)).toEqual({ id: 'wa:false_1@c.us_3EB0AA', chat: '1@c.us', type: 'voice', text: '', receivedAt: at, mimeType: 'audio/ogg', attachment });
+    expect(toInbound(voice, '1@c.us', at)).toEqual({ id: 'wa:false_1@c.us_3EB0AA', chat: '1@c.us', type: 'voice', text: '', receivedAt: at, mimeType: 'audio/ogg' });
+    expect(toInbound(waMessage({ from: '1@c.us', body: 'hola' }), '1@c.us', at)).not.toHaveProperty('mimeType');
   });
 });
 
@@ -180,6 +204,149 @@ describe('inbound', () => {
     client().receive({ from: '88001122@lid', body: 'hello' });
     await until(() => all().length === 1);
     expect(all()[0].chat).toBe('15551112222@c.us');
+  });
+});
+
+/** Files as a phone makes them (their first bytes), the rest random. */
+const VOICE = Buffer.concat([Buffer.from('OggS\0\x02', 'latin1'), randomBytes(9_000)]);
+const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(30_000)]);
+const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(20_000)]);
+
+/**
+ * The fields of a message with a file, as the library gives them: `hasMedia`, the type and size announced in `_data`,
+ * and `downloadMedia` answering the file (after a pause), another `MessageMedia`, nothing (`gone`: WhatsApp no longer
+ * has it), an error, or never.
+ */
+function withFile(file: Buffer, mimetype: string, media: WaMedia | 'gone' | Error | 'never' | { after: number } = { after: 0 }) {
+  const calls = { count: 0 };
+  const downloaded: WaMedia = { mimetype, data: file.toString('base64'), filename: null, filesize: file.length };
+  const fields = {
+    hasMedia: true,
+    _data: { notifyName: 'Rosa', mimetype, size: file.length },
+    downloadMedia: async () => {
+      calls.count++;
+      if (media instanceof Error) throw media;
+      if (media === 'never') return new Promise<never>(() => undefined);
+      if (media === 'gone') return undefined;
+      if (media && 'after' in media) {
+        await new Promise((resolve) => setTimeout(resolve, media.after));
+        return downloaded;
+      }
+      return media;
+    },
+  };
+  return { fields, calls };
+}
+
+/** The channel's log lines with this message. */
+const logged = (h: Harness, msg: string) => h.logLines.map((l) => JSON.parse(l)).filter((l) => l.msg === msg);
+
+describe('what the client sent', () => {
+  it('a voice note arrives with the bytes WhatsApp gave, and the client is still asked to type', async () => {
+    const { all, client, handed } = await start();
+    await until(() => current!.channel.status().state === 'connected');
+    const voice = withFile(VOICE, 'audio/ogg; codecs=opus');
+    client().receive({ from: '15551230010@c.us', body: '', type: 'ptt', ...voice.fields });
+    await until(() => all().length === 1);
+    expect(all()[0].text).toMatch(/voice notes|notas de voz/);
+    expect(handed).toHaveLength(1);
+    expect(handed[0]).toMatchObject({ chat: '15551230010@c.us', type: 'voice', text: '', mimeType: 'audio/ogg' });
+    expect(handed[0].attachment).toEqual({ mimeType: 'audio/ogg', data: VOICE });
+    expect(voice.calls.count).toBe(1);
+  });
+
+  it('a photo arrives with its caption as the text and its bytes; a document with its file name', async () => {
+    const { h, all, client, handed } = await start();
+    await until(() => current!.channel.status().state === 'connected');
+    client().receive({ from: '15551230011@c.us', body: 'que es un habeas corpus', type: 'image', ...withFile(PHOTO, 'image/jpeg').fields });
+    await until(() => all().length === 1);
+    client().receive({ from: '15551230011@c.us', body: 'I-797', type: 'document', ...withFile(PDF, 'application/pdf').fields });
+    await until(() => handed.length === 2);
+    await h.runner.idle();
+    expect(all()[0].text).toMatch(/[Hh][áa]beas/); // the caption was understood
+    expect(handed[0]).toMatchObject({ type: 'image', text: 'que es un habeas corpus', mimeType: 'image/jpeg', attachment: { mimeType: 'image/jpeg', data: PHOTO } });
+    expect(handed[0].attachment).not.toHaveProperty('filename');
+    expect(handed[1]).toMatchObject({ type: 'document', text: 'I-797', mimeType: 'application/pdf', attachment: { mimeType: 'application/pdf', data: PDF } });
+  });
+
+  it('a document keeps the file name the phone gave it, without folders or control characters', async () => {
+    const { client, handed } = await start();
+    await until(() => current!.channel.status().state === 'connected');
+    const pdf: WaMedia = { mimetype: 'application/pdf', data: PDF.toString('base64'), filename: 'C:\\fakepath\\I-797 receipt\u202e.pdf', filesize: PDF.length };
+    client().receive({ from: '15551230012@c.us', body: '', type: 'document', ...withFile(PDF, 'application/pdf', pdf).fields });
+    await until(() => handed.length === 1);
+    expect(handed[0].attachment).toEqual({ mimeType: 'application/pdf', data: PDF, filename: 'I-797 receipt.pdf' });
+  });
+
+  it('a type not allowed or a size over the limit, as the message announces them, is never downloaded; the message is still handled', async () => {
+    const { h, all, client, handed } = await start();
+    await until(() => current!.channel.status().state === 'connected');
+    const exe = withFile(Buffer.from('MZ\x90\x00'), 'application/x-msdownload');
+    const video = withFile(randomBytes(MAX_BYTES + 1), 'video/mp4');
+    client().receive({ from: '15551230013@c.us', body: '', type: 'document', ...exe.fields });
+    client().receive({ from: '15551230013@c.us', body: '', type: 'video', ...video.fields });
+    await until(() => handed.length === 2 && all().length >= 1);
+    await h.runner.idle();
+    expect([exe.calls.count, video.calls.count]).toEqual([0, 0]);
+    expect(handed.map((m) => [m.type, m.mimeType, m.attachment])).toEqual([['document', 'application/x-msdownload', undefined], ['video', 'video/mp4', undefined]]);
+    expect(logged(h, 'WhatsApp: media not kept').map((l) => l.reason)).toEqual(['type-not-allowed', 'too-large']);
+  });
+
+  it('a download larger than the limit, or of a type not allowed, is not kept when the message did not announce it', async () => {
+    const { h, client, handed } = await start();
+    await until(() => current!.channel.status().state === 'connected');
+    const big = randomBytes(MAX_BYTES + 1);
+    const bigVideo = withFile(big, 'video/mp4');
+    const svg = withFile(Buffer.from('<svg/>'), 'image/svg+xml');
+    client().receive({ from: '15551230014@c.us', body: '', type: 'video', ...bigVideo.fields, _data: {} });
+    client().receive({ from: '15551230014@c.us', body: '', type: 'image', ...svg.fields, _data: {} });
+    await until(() => handed.length === 2);
+    await h.runner.idle();
+    expect([bigVideo.calls.count, svg.calls.count]).toEqual([1, 1]);
+    expect(handed.map((m) => m.attachment)).toEqual([undefined, undefined]);
+    expect(logged(h, 'WhatsApp: media not kept').map((l) => l.reason)).toEqual(['too-large', 'type-not-allowed']);
+  });
+
+  it.each([
+    ['the browser fails', new Error('Evaluation failed: TypeError: Cannot read properties of undefined'), 'unavailable'],
+    ['WhatsApp no longer has the file', 'gone' as const, 'unavailable'],
+    ['the download never ends', 'never' as const, 'timeout'],
+  ])('when %s, the message is still handed over, without the file', async (_what, outcome, reason) => {
+    const { h, all, client, handed } = await start();
+    await until(() => current!.channel.status().state === 'connected');
+    client().receive({ from: '15551230015@c.us', body: '', type: 'ptt', ...withFile(VOICE, 'audio/ogg', outcome).fields });
+    await until(() => all().length === 1, 5_000, 'the reply');
+    expect(all()[0].text).toMatch(/voice notes|notas de voz/);
+    expect(handed).toHaveLength(1);
+    expect(handed[0]).toMatchObject({ type: 'voice', mimeType: 'audio/ogg' });
+    expect(handed[0]).not.toHaveProperty('attachment');
+    expect(logged(h, 'WhatsApp: media not kept')).toMatchObject([{ reason, maxBytes: MAX_BYTES }]);
+  });
+
+  it('a text sent right after a photo is handed over after it, although the photo was still downloading', async () => {
+    const { h, client, handed } = await start();
+    await until(() => current!.channel.status().state === 'connected');
+    const photo = client().receive({ from: '15551230016@c.us', body: '', type: 'image', ...withFile(PHOTO, 'image/jpeg', { after: 100 }).fields });
+    const text = client().receive({ from: '15551230016@c.us', body: 'what is a writ of mandamus' });
+    await until(() => handed.length === 2);
+    await h.runner.idle();
+    expect(handed.map((m) => m.id)).toEqual([`wa:${photo.id._serialized}`, `wa:${text.id._serialized}`]);
+    expect(handed[0].attachment?.data.equals(PHOTO)).toBe(true);
+    const inbound = (await h.store.transcript('15551230016@c.us')).filter((t) => t.direction === 'in');
+    expect(inbound.map((t) => t.text)).toEqual(['', 'what is a writ of mandamus']);
+  });
+
+  it('logs neither the file, its name nor the number', async () => {
+    const { h, client, handed } = await start();
+    await until(() => current!.channel.status().state === 'connected');
+    const pdf: WaMedia = { mimetype: 'application/pdf', data: PDF.toString('base64'), filename: 'Rosa Perez asylum.pdf', filesize: PDF.length };
+    client().receive({ from: '15551230017@c.us', body: '', type: 'document', ...withFile(PDF, 'application/pdf', pdf).fields });
+    const failing = client().receive({ from: '15551230017@c.us', body: '', type: 'ptt', ...withFile(VOICE, 'audio/ogg', new Error('Evaluation failed at 15551230017@c.us')).fields });
+    await until(() => handed.length === 2);
+    await h.runner.idle();
+    const all = h.logLines.join('\n');
+    expect(all).toContain(messageRef(`wa:${failing.id._serialized}`));
+    for (const secret of ['15551230017', 'Rosa Perez', PDF.toString('base64').slice(0, 40), VOICE.toString('base64').slice(0, 40)]) expect(all).not.toContain(secret);
   });
 });
 

@@ -1,6 +1,13 @@
 /**
  * The WhatsApp Cloud API channel (SPEC §7): Meta's webhook in (verify handshake, signed POSTs), replies and staff
- * notifications out through the Graph API. Payload mapping lives in `payload.ts`, sending in `graph-client.ts`.
+ * notifications out through the Graph API. Payload mapping lives in `payload.ts`, sending in `graph-client.ts`,
+ * downloading what clients send in `media-download.ts`.
+ *
+ * Voice notes, photos and files are downloaded before the webhook is acknowledged, so the message handed to `accept`
+ * already carries its `attachment` and is stored whole, in one step. Meta waits about 20 s for the 200, so downloads
+ * share a deadline of {@link MEDIA_DEADLINE_MS}; a file refused (type, size) or not downloaded in time is left out and
+ * the message is accepted without it (its `mediaId` and `mimeType` are kept). A chat's webhooks are accepted in the
+ * order they arrived, so a text sent after a photo is not stored before it.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -9,11 +16,13 @@ import type { InboundMessage } from '../../dialogue/types';
 import { systemClock, type Clock } from '../../clock';
 import { maskChat, messageRef, type Logger } from '../../log';
 import type { ChannelStatus, Notifier, Outbound } from '../channel';
+import { ArrivalOrder } from '../arrival-order';
 import { PartProgress, splitMessage } from '../parts';
 import { AUTH_ERROR_CODE, GraphClient, SEND_RETRY_DELAYS_MS, TEXT_LIMIT, type GraphApiError } from './graph-client';
-import { readWebhook, type DeliveryStatus } from './payload';
+import { MediaDownloader } from './media-download';
+import { readWebhook, type DeliveryStatus, type WebhookEvents } from './payload';
 
-export { toInboundMessage, toDeliveryStatus, type DeliveryStatus } from './payload';
+export { toInboundMessage, toDeliveryStatus, mediaRef, type DeliveryStatus, type MediaRef } from './payload';
 export { TEXT_LIMIT, GraphApiError } from './graph-client';
 
 /** Splits a reply into Cloud API messages of at most 4,096 characters (on paragraphs, then lines, then words). */
@@ -23,6 +32,11 @@ export const splitText = (text: string, max = TEXT_LIMIT): string[] => splitMess
 export const WEBHOOK_PATH = '/webhooks/whatsapp';
 /** Meta's webhook bodies are a few KB; anything much larger is not from Meta. */
 const BODY_LIMIT = '1mb';
+/**
+ * How long a webhook's files may take to download before the webhook is acknowledged without them: well inside the
+ * ~20 s Meta waits for an answer, with room left to store the messages.
+ */
+export const MEDIA_DEADLINE_MS = 10_000;
 
 /** Validated settings for the channel (from `Config.cloudApi`). */
 export interface CloudApiSettings {
@@ -70,11 +84,20 @@ export interface CloudApiDeps {
   readonly fetch?: typeof fetch;
   /** Waits between send attempts; default {@link SEND_RETRY_DELAYS_MS}. */
   readonly retryDelaysMs?: readonly number[];
+  /** Voice notes, photos and files larger than this are not downloaded (Config.mediaMaxBytes). */
+  readonly mediaMaxBytes: number;
+  /** Default {@link MEDIA_DEADLINE_MS}. */
+  readonly mediaDeadlineMs?: number;
+  /** Waits between attempts at one file; default MEDIA_RETRY_DELAYS_MS. */
+  readonly mediaRetryDelaysMs?: readonly number[];
 }
 
 /** The running channel. */
 export interface CloudApiChannel {
-  /** GET/POST {@link WEBHOOK_PATH}: the verify handshake and signed webhook deliveries (answered 200 once stored, handled after). */
+  /**
+   * GET/POST {@link WEBHOOK_PATH}: the verify handshake and signed webhook deliveries (their files downloaded, answered
+   * 200 once stored, handled after).
+   */
   readonly router: express.Router;
   /** Sends a reply, split into several messages past 4,096 characters. Rejects when it could not be sent. */
   readonly outbound: Outbound;
@@ -113,7 +136,12 @@ export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
   const clock = deps.clock ?? systemClock;
   const pending = new Set<Promise<unknown>>();
   const progress = new PartProgress();
+  const order = new ArrivalOrder();
   let authFailure: string | undefined;
+  const tokenAccepted = (accepted: boolean) => {
+    if (accepted && authFailure) log.info('cloud api token accepted again');
+    authFailure = accepted ? undefined : `the Graph API rejected the access token (error ${AUTH_ERROR_CODE}); check CLOUD_API_TOKEN`;
+  };
   const client = new GraphClient({
     baseUrl: settings.baseUrl,
     phoneNumberId: settings.phoneNumberId,
@@ -121,11 +149,28 @@ export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
     log,
     fetch: deps.fetch ?? globalThis.fetch,
     retryDelaysMs: deps.retryDelaysMs ?? SEND_RETRY_DELAYS_MS,
-    onResult: (error: GraphApiError | undefined) => {
-      if (!error && authFailure) log.info('cloud api token accepted again');
-      authFailure = error?.code === AUTH_ERROR_CODE ? `the Graph API rejected the access token (error ${AUTH_ERROR_CODE}); check CLOUD_API_TOKEN` : undefined;
-    },
+    onResult: (error: GraphApiError | undefined) => tokenAccepted(error?.code !== AUTH_ERROR_CODE),
   });
+  const media = new MediaDownloader({
+    baseUrl: settings.baseUrl,
+    token: settings.token,
+    maxBytes: deps.mediaMaxBytes,
+    log,
+    fetch: deps.fetch ?? globalThis.fetch,
+    retryDelaysMs: deps.mediaRetryDelaysMs,
+    onToken: tokenAccepted,
+  });
+
+  /** The webhook's messages, each with the file it carries when that could be kept in time. Never rejects. */
+  const withFiles = async (events: WebhookEvents): Promise<InboundMessage[]> => {
+    if (events.media.size === 0) return events.messages;
+    const deadline = AbortSignal.timeout(deps.mediaDeadlineMs ?? MEDIA_DEADLINE_MS);
+    return Promise.all(events.messages.map(async (message) => {
+      const ref = events.media.get(message.id);
+      const result = ref ? await media.download(ref, message.id, deadline) : undefined;
+      return result?.ok ? { ...message, attachment: result.attachment } : message;
+    }));
+  };
 
   const send = async (chat: string, text: string): Promise<void> => {
     const to = recipientDigits(chat);
@@ -191,14 +236,20 @@ export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
       res.sendStatus(200);
       return;
     }
-    // Meta does not deliver again what got a 200: answer only once the messages are stored durably (the inbox).
+    // Meta does not deliver again what got a 200: answer only once the messages are stored durably (the inbox), with
+    // their files; a chat's webhooks are stored in the order they arrived, whichever file finished downloading first.
+    const place = order.enter(events.messages.map((m) => m.chat));
     let chats: string[];
     try {
-      ({ chats } = await deps.accept(events.messages));
+      const messages = await withFiles(events);
+      await place.turn;
+      ({ chats } = await deps.accept(messages));
     } catch (err) {
       log.error({ err, messages: events.messages.length }, 'cloud api webhook not stored; Meta will deliver it again');
       res.status(503).json({ error: 'temporarily unavailable' });
       return;
+    } finally {
+      place.leave();
     }
     res.sendStatus(200);
     track(Promise.resolve(deps.process(chats)).catch((err) => log.error({ err }, 'cloud api webhook processing failed')));

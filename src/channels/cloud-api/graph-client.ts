@@ -113,11 +113,20 @@ export class GraphClient {
     }
     const answer: unknown = await response.json().catch(() => undefined);
     if (response.ok) return messageId(answer);
-    const error = isObj(answer) && isObj(answer.error) ? answer.error : {};
-    const code = int(error.code);
-    const retryable = response.status >= 500 || response.status === 429 || (code !== undefined && RETRYABLE_CODES.has(code));
-    throw new GraphApiError(response.status, code, int(error.error_subcode), typeof error.fbtrace_id === 'string' ? error.fbtrace_id.slice(0, 64) : undefined, retryable);
+    const { code, subcode, fbtraceId } = graphErrorOf(answer);
+    throw new GraphApiError(response.status, code, subcode, fbtraceId, isRetryable(response.status, code));
   }
+}
+
+/** The codes of a Graph error answer (`{"error":{"code",…}}`); empty when the answer is not one. */
+export function graphErrorOf(answer: unknown): { code?: number; subcode?: number; fbtraceId?: string } {
+  const error = isObj(answer) && isObj(answer.error) ? answer.error : {};
+  return { code: int(error.code), subcode: int(error.error_subcode), fbtraceId: typeof error.fbtrace_id === 'string' ? error.fbtrace_id.slice(0, 64) : undefined };
+}
+
+/** Whether a failed Graph request is worth trying again: 5xx, 429, or a Graph code that means "later". */
+export function isRetryable(httpStatus: number, code: number | undefined): boolean {
+  return httpStatus >= 500 || httpStatus === 429 || (code !== undefined && RETRYABLE_CODES.has(code));
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -133,7 +142,7 @@ function messageId(answer: unknown): string | undefined {
 }
 
 /** "ECONNREFUSED", "TimeoutError"…: the kind of network failure, without URLs or payloads. */
-function networkCause(err: unknown): string {
+export function networkCause(err: unknown): string {
   const cause = isObj(err) && isObj(err.cause) ? err.cause : undefined;
   const code = cause && typeof cause.code === 'string' ? cause.code : undefined;
   return code ?? (err instanceof Error ? err.name : 'network error');

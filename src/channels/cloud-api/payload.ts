@@ -3,6 +3,7 @@
  * becomes an {@link InboundMessage}, a status update a {@link DeliveryStatus}, and anything else is counted and dropped.
  */
 import type { InboundMessage, MessageType } from '../../dialogue/types';
+import { baseType, cleanFilename } from '../../media';
 
 /** A delivery update for a message we sent (sent, delivered, read, failed). */
 export interface DeliveryStatus {
@@ -22,9 +23,20 @@ export interface WebhookError {
   readonly title?: string;
 }
 
+/** The file a message carries, as the webhook names it: Meta keeps it for us to download by its media id. */
+export interface MediaRef {
+  readonly mediaId: string;
+  /** As the webhook reported it, without parameters ("audio/ogg"). */
+  readonly mimeType?: string;
+  /** Documents only: the file name the client's phone gave it. */
+  readonly filename?: string;
+}
+
 /** Everything usable in one webhook body, in payload order, duplicates of a message id removed. */
 export interface WebhookEvents {
   readonly messages: InboundMessage[];
+  /** The file each message with one carries, by message id. */
+  readonly media: Map<string, MediaRef>;
   readonly statuses: DeliveryStatus[];
   readonly errors: WebhookError[];
   /** Entries that are not for us: other fields, other business numbers, reactions, system notices, malformed. */
@@ -47,12 +59,17 @@ const WA_ID = /^\d{5,20}$/;
 const OUR_CHOICE_ID = /^[1-9]\d?$/;
 
 /** Message types that carry no words of their own, mapped to ours. */
-const MEDIA_TYPES: Readonly<Record<string, MessageType>> = {
+const WORDLESS_TYPES: Readonly<Record<string, MessageType>> = {
   audio: 'voice',
   sticker: 'sticker',
   location: 'location',
   contacts: 'contact',
 };
+
+/** Message types whose content is a file (the payload under the type's key holds its media `id` and `mime_type`). */
+const WITH_FILE = new Set(['audio', 'image', 'video', 'document', 'sticker']);
+/** Graph ids are digits; anything else would change the path of the media request. */
+const MEDIA_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Types that are not something the client said: never a turn. */
 const NOT_FOR_US = new Set(['reaction', 'system', 'request_welcome']);
@@ -95,14 +112,28 @@ function content(message: Obj): { text: string; type: MessageType } | undefined 
     case 'document':
       return { text: isObj(body) ? (str(body.caption) ?? '') : '', type };
     default:
-      return { text: '', type: MEDIA_TYPES[type] ?? 'other' };
+      return { text: '', type: WORDLESS_TYPES[type] ?? 'other' };
   }
+}
+
+/** The file a message carries (voice note, audio, image, video, document, sticker), or undefined when none. Never throws. */
+export function mediaRef(message: unknown): MediaRef | undefined {
+  if (!isObj(message)) return undefined;
+  const type = str(message.type);
+  const body = type && WITH_FILE.has(type) ? message[type] : undefined;
+  if (!isObj(body)) return undefined;
+  const mediaId = str(body.id)?.trim();
+  if (!mediaId || !MEDIA_ID.test(mediaId)) return undefined;
+  const mimeType = str(body.mime_type) ? baseType(str(body.mime_type)!) : undefined;
+  const filename = type === 'document' ? cleanFilename(str(body.filename)) : undefined;
+  return { mediaId, ...(mimeType ? { mimeType } : {}), ...(filename ? { filename } : {}) };
 }
 
 /**
  * Maps one entry of `value.messages` (with the `contacts` array of the same `value`, for the name) to our message,
  * or undefined when it is not for us: reactions, system notices, welcome requests, entries without an id or with a
- * sender we cannot answer by phone number. id = wamid; chat = `from` (wa_id digits). Never throws.
+ * sender we cannot answer by phone number. id = wamid; chat = `from` (wa_id digits); a file's media id and type are
+ * carried as `mediaId` and `mimeType` (the file itself is downloaded by the channel). Never throws.
  */
 export function toInboundMessage(message: unknown, contacts: unknown, receivedAt: Date): InboundMessage | undefined {
   if (!isObj(message)) return undefined;
@@ -112,7 +143,11 @@ export function toInboundMessage(message: unknown, contacts: unknown, receivedAt
   const said = content(message);
   if (!said) return undefined;
   const name = profileName(contacts, from);
-  return { id, chat: from, text: said.text, type: said.type, receivedAt, ...(name ? { name } : {}) };
+  const media = mediaRef(message);
+  return {
+    id, chat: from, text: said.text, type: said.type, receivedAt, ...(name ? { name } : {}),
+    ...(media ? { mediaId: media.mediaId, ...(media.mimeType ? { mimeType: media.mimeType } : {}) } : {}),
+  };
 }
 
 /** Maps one entry of `value.statuses`, or undefined when it lacks an id, a status or a recipient. */
@@ -133,7 +168,7 @@ export function toDeliveryStatus(status: unknown, fallbackAt: Date): DeliverySta
  * no metadata). Messages keep payload order; a message id repeated within the body is kept once. Never throws.
  */
 export function readWebhook(body: unknown, phoneNumberId: string, receivedAt: Date): WebhookEvents {
-  const events: WebhookEvents = { messages: [], statuses: [], errors: [], ignored: 0 };
+  const events: WebhookEvents = { messages: [], media: new Map(), statuses: [], errors: [], ignored: 0 };
   const seen = new Set<string>();
   let ignored = 0;
   const changes = isObj(body) ? list(body.entry).filter(isObj).flatMap((e) => list(e.changes)) : [];
@@ -156,6 +191,8 @@ export function readWebhook(body: unknown, phoneNumberId: string, receivedAt: Da
       else {
         seen.add(message.id);
         events.messages.push(message);
+        const media = mediaRef(raw);
+        if (media) events.media.set(message.id, media);
       }
     }
     for (const raw of list(value.statuses)) {

@@ -1,7 +1,10 @@
 /**
  * The whatsapp-web channel (SPEC §7): links the firm's own WhatsApp number through whatsapp-web.js and Chromium.
  *
- * - Inbound: `message` events only; groups, status, channels, broadcasts, system messages and our own are ignored.
+ * - Inbound: `message` events only; groups, status, channels, broadcasts, system messages and our own are ignored. A
+ *   voice note, photo, video, file or sticker is downloaded first (within MEDIA_MAX_MB, allowed types, and
+ *   `mediaTimeoutMs`) and handed over as the message's `attachment`; when it cannot be, the message goes without. A
+ *   chat's messages are handed over in the order they arrived, whichever download finished first.
  * - Staff take-over: a `message_create` from the linked phone that Puente did not send itself pauses the bot in that chat
  *   (`#bot` typed there resumes it). Every outbound is marked before sending and its id remembered afterwards, so the
  *   bot's own sends are never mistaken for staff.
@@ -10,13 +13,15 @@
  *   a new one started with exponential back-off (the same client is never initialised twice). `LOGOUT` means a new QR.
  */
 import type { Logger } from '../../log';
-import { maskChat } from '../../log';
+import { maskChat, messageRef } from '../../log';
 import type { ChannelStatus, Notifier, Outbound } from '../channel';
 import type { InboundMessage } from '../../dialogue/types';
 import type { WaClient, WaMessage } from './client';
 import { parseCommand } from '../../dialogue/commands';
+import { ArrivalOrder } from '../arrival-order';
 import { PartProgress, splitMessage } from '../parts';
 import { chatKind, ignoreReason, toInbound } from './mapping';
+import { downloadFile } from './media';
 
 /** What the channel hands messages to (the turn runner). */
 export interface ChannelRunner {
@@ -36,6 +41,8 @@ export interface WhatsAppWebTiming {
   typingMs(chars: number): number;
   /** Replies longer than this are split on paragraph boundaries. */
   readonly splitAt: number;
+  /** A voice note, photo or file not downloaded by then is left out (the message is handed over without it). */
+  readonly mediaTimeoutMs: number;
 }
 
 export const DEFAULT_WWEB_TIMING: WhatsAppWebTiming = {
@@ -44,6 +51,7 @@ export const DEFAULT_WWEB_TIMING: WhatsAppWebTiming = {
   perMinute: 30,
   typingMs: (chars) => Math.min(2_500, 400 + chars * 4),
   splitAt: 1_500,
+  mediaTimeoutMs: 30_000,
 };
 
 /** Dependencies of the channel. */
@@ -57,6 +65,8 @@ export interface WhatsAppWebDeps {
   readonly onQr?: (qr: string) => void;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /** Voice notes, photos and files larger than this are not kept (Config.mediaMaxBytes). */
+  readonly mediaMaxBytes: number;
 }
 
 const sleeper = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -78,6 +88,7 @@ export class WhatsAppWebChannel {
   private readonly sentAt: number[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly progress = new PartProgress();
+  private readonly order = new ArrivalOrder();
   private readonly timing: WhatsAppWebTiming;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
@@ -223,12 +234,36 @@ export class WhatsAppWebChannel {
     return promise;
   }
 
-  /** A message from someone else. */
+  /** A message from someone else: its file downloaded, then handed to the runner after the chat's earlier messages. */
   private async inbound(m: WaMessage): Promise<void> {
     const reason = ignoreReason(m);
     if (reason) return;
-    const chat = await this.replyChat(m.from);
-    await this.deps.runner.handle(toInbound(m, chat, new Date(this.now())));
+    const receivedAt = new Date(this.now());
+    const place = this.order.enter([m.from]);
+    try {
+      const [chat, attachment] = await Promise.all([this.replyChat(m.from), this.attachment(m)]);
+      await place.turn;
+      const handled = this.deps.runner.handle(toInbound(m, chat, receivedAt, attachment));
+      place.leave(); // the runner keeps the chat's order from here
+      await handled;
+    } finally {
+      place.leave();
+    }
+  }
+
+  /** The message's file when it carries one that may be kept; undefined otherwise (logged). Never rejects. */
+  private async attachment(m: WaMessage) {
+    const result = await downloadFile(m, this.deps.mediaMaxBytes, this.timing.mediaTimeoutMs);
+    if (!result) return undefined;
+    const message = messageRef(`wa:${m.id._serialized}`);
+    if (result.ok) {
+      this.deps.log.debug({ message, type: result.attachment.mimeType, bytes: result.attachment.data.length }, 'WhatsApp: media downloaded');
+      return result.attachment;
+    }
+    const fields = { message, reason: result.reason, maxBytes: this.deps.mediaMaxBytes, ...(result.cause ? { cause: result.cause } : {}) };
+    if (result.reason === 'unavailable' || result.reason === 'timeout') this.deps.log.warn(fields, 'WhatsApp: media not kept');
+    else this.deps.log.info(fields, 'WhatsApp: media not kept');
+    return undefined;
   }
 
   /** Any message created in the account: ours (ignore), or typed by staff on the phone (take-over). */

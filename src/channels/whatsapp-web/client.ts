@@ -15,14 +15,32 @@ export interface WaMessage {
   /** `chat`, `ptt`, `audio`, `image`, `video`, `document`, `sticker`, `location`, `vcard`, … */
   readonly type: string;
   readonly fromMe: boolean;
+  /** A voice note, photo, video, file or sticker comes with the message (download it with `downloadMedia`). */
   readonly hasMedia?: boolean;
   readonly timestamp: number;
   readonly isStatus?: boolean;
   readonly broadcast?: boolean;
   /** Present on messages in groups: the member who wrote. */
   readonly author?: string;
-  /** The sender's WhatsApp display name (the library keeps it in `_data`). */
-  readonly _data?: { readonly notifyName?: string };
+  /**
+   * The library's raw message: the sender's display name and, for media, the file's type and size as announced
+   * (known before downloading).
+   */
+  readonly _data?: { readonly notifyName?: string; readonly mimetype?: string; readonly size?: number };
+  /**
+   * Downloads the message's media (the library's `Message.downloadMedia`): resolves undefined when there is none or
+   * WhatsApp no longer has it; rejects when the browser fails.
+   */
+  downloadMedia?(): Promise<WaMedia | undefined>;
+}
+
+/** A downloaded file, as the library's `MessageMedia`. */
+export interface WaMedia {
+  readonly mimetype: string;
+  /** The file, base64-encoded. */
+  readonly data: string;
+  readonly filename?: string | null;
+  readonly filesize?: number | null;
 }
 
 /** Events the channel listens to, with the library's names. */

@@ -3,6 +3,7 @@
  * type a message is, and which text it carries (captions count as text).
  */
 import type { InboundMessage, MessageType } from '../../dialogue/types';
+import { baseType, type Attachment } from '../../media';
 import type { WaMessage } from './client';
 
 /** Kinds of chat id WhatsApp uses. */
@@ -42,10 +43,16 @@ export function ignoreReason(m: WaMessage): string | undefined {
 /**
  * Maps a message from a client to an {@link InboundMessage}. `chat` is the id replies go to (the phone-number id when a
  * `@lid` sender could be resolved). Media captions are the text; a voice note, sticker or photo without caption has none.
+ * `attachment` is the file the channel downloaded; a message with media carries its type as `mimeType` either way.
  */
-export function toInbound(m: WaMessage, chat: string, receivedAt: Date): InboundMessage {
+export function toInbound(m: WaMessage, chat: string, receivedAt: Date, attachment?: Attachment): InboundMessage {
   const type = Object.hasOwn(TYPES, m.type) ? TYPES[m.type] : 'other';
   const text = typeof m.body === 'string' && (type === 'text' || type === 'image' || type === 'video' || type === 'document') ? m.body : '';
   const name = m._data?.notifyName?.trim() || undefined;
-  return { id: `wa:${m.id._serialized}`, chat, text, type, receivedAt, ...(name ? { name } : {}) };
+  const announced = m.hasMedia && typeof m._data?.mimetype === 'string' && m._data.mimetype.trim() ? baseType(m._data.mimetype) : undefined;
+  const mimeType = attachment?.mimeType ?? announced;
+  return {
+    id: `wa:${m.id._serialized}`, chat, text, type, receivedAt, ...(name ? { name } : {}),
+    ...(mimeType ? { mimeType } : {}), ...(attachment ? { attachment } : {}),
+  };
 }
