@@ -51,6 +51,11 @@ export interface Config {
   readonly outboxLeaseSeconds: number;
   /** Replies a server sends at the same time, at most (after a crash, only these can go out twice). */
   readonly sendConcurrency: number;
+  /**
+   * Which reverse proxies to believe about the client's address (`X-Forwarded-For`), as express's `trust proxy`:
+   * a number of hops, `loopback`, or addresses/CIDRs. Undefined: none (the socket's address counts).
+   */
+  readonly trustProxy?: number | string;
   /** Voice notes, photos and files larger than this are not kept (MEDIA_MAX_MB). */
   readonly mediaMaxBytes: number;
   readonly cloudApi: {
@@ -142,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   if (databaseUrl !== undefined && !/^postgres(?:ql)?:\/\/\S+$/.test(databaseUrl)) {
     problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/puente (or unset for SQLite in DATA_DIR)');
   }
+  const trustProxy = parseTrustProxy(text('TRUST_PROXY'), problems);
   const fee = text('CONSULTATION_FEE');
   if (fee !== undefined && (fee.length > 60 || /[\r\n]/.test(fee))) problems.push(`CONSULTATION_FEE must be a short amount as clients should read it, e.g. "$150" (got "${fee.slice(0, 60)}…")`);
   const config: Config = {
@@ -170,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     databaseUrl,
     outboxLeaseSeconds: integer('OUTBOX_LEASE_SECONDS', 60, 2, 3600),
     sendConcurrency: integer('SEND_CONCURRENCY', 32, 1, 1000),
+    trustProxy,
     mediaMaxBytes: integer('MEDIA_MAX_MB', 16, 1, 100) * 1_048_576,
     cloudApi: {
       token: text('CLOUD_API_TOKEN'),
@@ -181,4 +188,20 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/**
+ * TRUST_PROXY: `1` (one proxy in front, e.g. Caddy), another hop count, `loopback`, `uniquelocal`, or comma-separated
+ * addresses/CIDRs; `false`/`0`/unset trusts none. Never `true`: anyone could then choose their own address.
+ */
+function parseTrustProxy(raw: string | undefined, problems: string[]): number | string | undefined {
+  if (raw === undefined || raw === 'false' || raw === '0') return undefined;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const parts = raw.split(',').map((p) => p.trim());
+  const ok = parts.every((p) => /^(loopback|linklocal|uniquelocal)$/.test(p) || /^[\d.]+(\/\d{1,2})?$/.test(p) || /^[\da-f:]+(\/\d{1,3})?$/i.test(p));
+  if (!ok || raw === 'true') {
+    problems.push(`TRUST_PROXY must be the number of proxies in front of Puente (e.g. 1), loopback, uniquelocal, or their addresses separated by commas (got "${raw.slice(0, 60)}")`);
+    return undefined;
+  }
+  return raw;
 }

@@ -128,6 +128,12 @@ export interface Phrasebook {
   noUpcoming: string;
   // Staff decisions, sent from the dashboard
   consultationConfirmed(when: string, mode: 'phone' | 'office'): string;
+  /** The office address line of an office consultation (only when FIRM_ADDRESS is set). */
+  consultationAddress(address: string): string;
+  /** Staff moved a confirmed consultation to a new time. */
+  consultationRescheduled(when: string, mode: 'phone' | 'office'): string;
+  /** Staff offer a time for a request that had only a preference (the client answers staff in the chat). */
+  consultationProposed(when: string, mode: 'phone' | 'office'): string;
   consultationCancelledByFirm(when: string): string;
   // Privacy
   confirmErase: string;
@@ -306,6 +312,9 @@ const en: Phrasebook = {
   moved: (when) => `✅ Change requested: *${when}*. Our team will confirm the new time in this chat.`,
   noUpcoming: 'I do not see an upcoming consultation for this number. Would you like to book one? Reply *1*.',
   consultationConfirmed: (when, mode) => `✅ Your ${mode === 'phone' ? 'phone' : 'office'} consultation is *confirmed*: *${when}*.${mode === 'phone' ? ' The attorney will call this number.' : ''} To change or cancel it, write here.`,
+  consultationAddress: (address) => `📍 Our office: ${address}`,
+  consultationRescheduled: (when, mode) => `🔁 Your ${mode === 'phone' ? 'phone' : 'office'} consultation was *moved* to *${when}*.${mode === 'phone' ? ' The attorney will call this number.' : ''} If that time does not work for you, write here.`,
+  consultationProposed: (when, mode) => `📅 For your ${mode === 'phone' ? 'phone' : 'office'} consultation we can offer *${when}*. Does that time work for you? Reply here and we will confirm it.`,
   consultationCancelledByFirm: (when) => `❌ Your consultation (*${when}*) was cancelled by our office. Write *book a consultation* here to choose another time.`,
   confirmErase: 'Do you want me to *delete* your messages and personal data? A booked consultation would be cancelled. Reply *yes* or *no*.',
   erased: '🗑️ Done. Your messages and personal data were deleted. If you write again, we will start from zero.',
@@ -468,6 +477,9 @@ const es: Phrasebook = {
   moved: (when) => `✅ Cambio solicitado: *${when}*. Nuestro equipo le confirmará el nuevo horario en este chat.`,
   noUpcoming: 'No veo una consulta próxima para este número. ¿Quiere reservar una? Responda *1*.',
   consultationConfirmed: (when, mode) => `✅ Su consulta ${mode === 'phone' ? 'por teléfono' : 'en la oficina'} está *confirmada*: *${when}*.${mode === 'phone' ? ' El abogado llamará a este número.' : ''} Para cambiarla o cancelarla, escriba aquí.`,
+  consultationAddress: (address) => `📍 Nuestra oficina: ${address}`,
+  consultationRescheduled: (when, mode) => `🔁 Su consulta ${mode === 'phone' ? 'por teléfono' : 'en la oficina'} se *cambió* a *${when}*.${mode === 'phone' ? ' El abogado llamará a este número.' : ''} Si ese horario no le sirve, escriba aquí.`,
+  consultationProposed: (when, mode) => `📅 Para su consulta ${mode === 'phone' ? 'por teléfono' : 'en la oficina'} le podemos ofrecer *${when}*. ¿Le sirve ese horario? Responda aquí y se la confirmamos.`,
   consultationCancelledByFirm: (when) => `❌ Nuestra oficina canceló su consulta (*${when}*). Escriba *quiero una consulta* aquí para elegir otro horario.`,
   confirmErase: '¿Quiere que *borre* sus mensajes y datos personales? Si tiene una consulta reservada, se cancelará. Responda *sí* o *no*.',
   erased: '🗑️ Listo. Sus mensajes y datos personales fueron borrados. Si escribe otra vez, empezaremos de cero.',

@@ -8,7 +8,7 @@
  */
 import type { ChannelStatus } from '../../src/channels/channel';
 import { ExplainerLibrary } from '../../src/content/explainers';
-import { createAdmin, type Admin } from '../../src/http/admin';
+import { configureApp, createAdmin, type Admin } from '../../src/http/admin';
 import { createHttpApp, startHttp } from '../../src/http/server';
 import { harness, RESPONSES_DIR, type Harness } from '../helpers';
 
@@ -35,13 +35,14 @@ export interface ChannelState {
  * free loopback port. `library` replaces the explainers the content page checks.
  */
 export async function staffApp(h: Harness, status: ChannelState, library = ExplainerLibrary.load(RESPONSES_DIR)) {
-  const admin: Admin = createAdmin({
+  const admin: Admin = await createAdmin({
     config: h.config, log: h.log, store: h.store, sender: h.core.sender, applier: h.core.applier, library, clock: h.clock,
     channel: () => status.current, qr: () => status.qr,
   });
   const app = createHttpApp({
     log: h.log, databaseOk: () => h.store.ping(), backend: h.store.backend, channel: () => status.current, routers: admin.routers,
   });
+  configureApp(app, h.config);
   const http = await startHttp(app, 0, '127.0.0.1');
   return { admin, app, http, url: `http://127.0.0.1:${http.port}` };
 }

@@ -1,17 +1,18 @@
 /**
- * The staff side: the dashboard pages under /admin and the JSON API under /api, over one {@link Desk}.
+ * The staff side: the dashboard pages under /admin, the JSON API under /api and the calendar feed at its secret
+ * address, over one {@link Desk}.
  */
-import { createHmac } from 'node:crypto';
-import type express from 'express';
+import express from 'express';
 import type { Config } from '../../config';
+import { Desk, type DeskDeps } from '../../desk';
+import { randomPassword } from '../../desk/staff';
 import type { Logger } from '../../log';
-import { apiRouter } from './api';
-import { Auth, loadSecret, randomPassword } from './auth';
-import { Desk, type DeskDeps } from './desk';
+import { apiRouter, route } from './api';
+import { Auth } from './auth';
 import { pagesRouter } from './pages';
 
-/** What the staff side needs from the running process: the desk's dependencies (its time zone comes from config). */
-export interface AdminDeps extends Omit<DeskDeps, 'timezone'> {
+/** What the staff side needs from the running process: the desk's dependencies (its settings come from config). */
+export interface AdminDeps extends Omit<DeskDeps, 'settings'> {
   readonly config: Config;
   readonly log: Logger;
 }
@@ -20,26 +21,50 @@ export interface AdminDeps extends Omit<DeskDeps, 'timezone'> {
 export interface Admin {
   readonly routers: readonly express.Router[];
   readonly desk: Desk;
-  /** The password generated for this run when ADMIN_PASSWORD is not set (to show once, never to log). */
+  /** The password generated for `admin` this run when ADMIN_PASSWORD is not set (to show once, never to log). */
   readonly generatedPassword?: string;
 }
 
+/** Applies the app-wide settings the staff side relies on: which proxies to trust for the client's address (TRUST_PROXY). */
+export function configureApp(app: express.Express, config: Pick<Config, 'trustProxy'>): void {
+  app.set('trust proxy', config.trustProxy ?? false);
+}
+
+/** The calendar feed at its secret address (no session: calendar apps cannot sign in; the address is the secret). */
+function calendarRouter(desk: Desk): express.Router {
+  const router = express.Router();
+  router.get('/calendar/:file', route(async (req, res) => {
+    const m = /^([\w-]{10,100})\.ics$/.exec(String(req.params.file));
+    if (!m || !(await desk.calendar.isSecret(m[1]))) {
+      res.status(404).set('Cache-Control', 'no-store').json({ error: 'not found' });
+      return;
+    }
+    res.set('Cache-Control', 'no-store').type('text/calendar; charset=utf-8').send(await desk.calendar.feed());
+  }));
+  return router;
+}
+
 /**
- * Builds the staff side. Without ADMIN_PASSWORD a random password is generated (the caller shows it once). The
- * cookie key mixes a secret kept in DATA_DIR with the password, so changing the password signs everyone out.
+ * Builds the staff side. The first account, `admin`, gets ADMIN_PASSWORD (or a password generated for this run, which
+ * the caller shows once) — see {@link StaffDesk.ensureFirstAdmin}.
  */
-export function createAdmin(deps: AdminDeps): Admin {
+export async function createAdmin(deps: AdminDeps): Promise<Admin> {
   const { config, log } = deps;
-  const generatedPassword = config.adminPassword ? undefined : randomPassword();
-  const password = config.adminPassword ?? generatedPassword!;
-  const key = createHmac('sha256', loadSecret(config.dataDir)).update(password).digest();
-  const auth = new Auth(password, key, () => deps.clock.now().getTime());
-  const desk = new Desk({ ...deps, timezone: config.timezone });
-  // Cookies get `Secure` whenever the request arrived over HTTPS (see Auth.setCookie); plain HTTP on a LAN still works.
-  const secureCookies = false;
+  const desk = new Desk({
+    ...deps,
+    settings: {
+      timezone: config.timezone, hours: config.hours, consultationMinutes: config.consultationMinutes, bookingLeadHours: config.bookingLeadHours,
+      firmName: config.firm.name, address: config.firm.address,
+    },
+  });
+  const candidate = config.adminPassword ?? randomPassword();
+  const adminHasIt = await desk.staff.ensureFirstAdmin(candidate);
+  const generatedPassword = !config.adminPassword && adminHasIt ? candidate : undefined;
+  // Cookies get `Secure` whenever the request arrived over HTTPS (see Auth); plain HTTP on a LAN still works.
+  const auth = new Auth(desk, log, false);
   return {
     desk,
     generatedPassword,
-    routers: [pagesRouter({ desk, auth, log, secureCookies, firmName: config.firm.name }), apiRouter({ desk, auth, log, secureCookies })],
+    routers: [calendarRouter(desk), pagesRouter({ desk, auth, log, firmName: config.firm.name }), apiRouter({ desk, auth, log })],
   };
 }

@@ -2,14 +2,15 @@
  * Insights (messages per day, intents, fallback rate, what Puente did not understand) and content health.
  */
 import { LANGS, type Lang } from '../../nlu/types';
-import type { ContentIssue, Insights } from './desk';
+import type { ContentItem, Insights } from '../../desk/insights';
+import { postForm } from './views';
 import { formatDay, html, languageName, percent, plural, shiftDay, type Html } from './views';
 
 /** The periods offered on the insights page. */
 export const INSIGHT_PERIODS = [7, 30, 90] as const;
 
 /** The insights page; `today` is the firm's date (YYYY-MM-DD). */
-export function insightsView(insights: Insights, today: string): Html {
+export function insightsView(insights: Insights, today: string, csrf?: string): Html {
   const { days } = insights;
   const fallback = insights.perDay.reduce((n, d) => n + d.fallback, 0);
   return html`<h1>Insights</h1>
@@ -22,7 +23,7 @@ export function insightsView(insights: Insights, today: string): Html {
 <section class="card"><h2>Messages per day</h2>${chart(insights, today)}</section>
 <section class="card"><h2>Not understood</h2>
 <p>Messages Puente answered with “I did not understand”, most frequent first. Teach Puente by adding them to the right file in <code>intents/</code>.</p>
-<p><a class="button secondary" href="/admin/insights.yaml?days=${days}" download="unrecognised-${today}.yaml">Download as YAML for intents/</a></p>
+<p><a class="button secondary" href="/admin/insights.yaml?days=${days}" download="training-${today}.yaml">Download as YAML for intents/</a> <span class="muted">(with the answers marked wrong)</span></p>
 ${insights.unrecognised.length === 0
     ? html`<p class="muted">Nothing in this period. 🎉</p>`
     : html`<table><thead><tr><th>Message</th><th>Language</th><th class="num">Times</th></tr></thead><tbody>${insights.unrecognised.map((u) => html`<tr><td data-label="Message"${u.lang ? html` lang="${u.lang}"` : ''}>${u.text}</td><td data-label="Language">${languageName(u.lang)}</td><td data-label="Times" class="num">${u.count}</td></tr>`)}</tbody></table>`}
@@ -30,7 +31,16 @@ ${insights.unrecognised.length === 0
 <section class="card"><h2>What clients asked about</h2>
 ${insights.intents.length === 0
     ? html`<p class="muted">No messages in this period.</p>`
-    : html`<table><thead><tr><th>Intent</th><th class="num">Messages</th><th class="num">Share</th></tr></thead><tbody>${insights.intents.map((i) => html`<tr><td data-label="Intent"><code>${breakable(i.intent)}</code></td><td data-label="Messages" class="num">${i.count}</td><td data-label="Share" class="num">${percent(insights.total === 0 ? 0 : i.count / insights.total)}</td></tr>`)}</tbody></table>`}
+    : html`<table><thead><tr><th>Topic</th><th class="num">Messages</th><th class="num">Share</th></tr></thead><tbody>${insights.intents.map((i) => html`<tr><td data-label="Topic">${i.title} <code class="file">${breakable(i.intent)}</code></td><td data-label="Messages" class="num">${i.count}</td><td data-label="Share" class="num">${percent(insights.total === 0 ? 0 : i.count / insights.total)}</td></tr>`)}</tbody></table>`}
+</section>
+<section class="card"><h2>Conversations by language</h2>
+${insights.languages.length === 0 ? html`<p class="muted">No conversations in this period.</p>` : html`<p>${insights.languages.map((l, i) => html`${i > 0 ? ' · ' : ''}<strong>${languageName(l.lang)}</strong> ${plural(l.count, 'conversation')}`)}</p><p class="hint">The language Puente kept for each conversation (a short message such as “ayudaaa” does not change it).</p>`}
+</section>
+<section class="card" id="answers"><h2>Answers to check</h2>
+<p>Messages Puente answered with confidence, newest first. If an answer was wrong, mark it: it joins the YAML export above so the right intent can be taught.</p>
+${insights.answers.length === 0 ? html`<p class="muted">No confident answers in this period.</p>` : html`<table class="stack"><thead><tr><th>Client wrote</th><th>Puente answered</th><th class="num">Confidence</th><th></th></tr></thead><tbody>${insights.answers.map((a) => html`<tr><td data-label="Client wrote" lang="${a.lang}">${a.text}</td><td data-label="Answered">${a.title}</td><td data-label="Confidence" class="num">${percent(a.confidence)}</td><td data-label="Check">${csrf ? (a.markedBy
+    ? postForm(`/admin/answers/${a.messageId}/unmark`, csrf, html`<input type="hidden" name="days" value="${days}"><span class="marked">Marked wrong by ${a.markedBy}</span> <button class="link" type="submit">Undo</button>`)
+    : postForm(`/admin/answers/${a.messageId}/wrong`, csrf, html`<input type="hidden" name="days" value="${days}"><button class="secondary" type="submit">Wrong answer</button>`)) : ''}</td></tr>`)}</tbody></table>`}
 </section>`;
 }
 
@@ -58,24 +68,18 @@ function chart(insights: Insights, today: string): Html {
 <details><summary>Numbers by day</summary><table><thead><tr><th>Day</th><th class="num">Messages</th><th class="num">Not understood</th></tr></thead><tbody>${series.filter((d) => d.messages > 0).reverse().map((d) => html`<tr><td data-label="Day">${formatDay(d.day, 'short')}</td><td data-label="Messages" class="num">${d.messages}</td><td data-label="Not understood" class="num">${d.fallback}</td></tr>`)}</tbody></table></details>`;
 }
 
-const PROBLEM = {
-  stale: (i: ContentIssue) => `Reviewed ${i.reviewed ?? ''} (over 180 days ago)`,
-  'no-date': () => 'No “reviewed” date',
-  missing: () => 'Missing: no translation',
-} as const;
-
-/** Explainers that need an attorney's review, one row per explainer with both languages side by side. */
-export function contentView(issues: readonly ContentIssue[]): Html {
-  if (issues.length === 0) {
-    return html`<h1>Content</h1><section class="card empty"><p><strong>All explainers are up to date.</strong></p><p>Every explainer exists in English and Spanish and was reviewed in the last 180 days.</p></section>`;
-  }
-  const byIntent = new Map<string, Partial<Record<Lang, ContentIssue>>>();
-  for (const issue of issues) byIntent.set(issue.intent, { ...byIntent.get(issue.intent), [issue.lang]: issue });
-  const cell = (intent: string, lang: Lang, issue: ContentIssue | undefined) => html`<td data-label="${languageName(lang)}" class="${issue ? `problem-${issue.problem}` : 'problem-none'}">${issue ? PROBLEM[issue.problem](issue) : 'Up to date'}${issue?.problem === 'missing' ? '' : html`<br><code class="file">responses/${lang}/${intent}.md</code>`}</td>`;
-  return html`<h1>Content <span class="muted">· ${plural(byIntent.size, 'explainer')} to review</span></h1>
-<p>An attorney should review these texts in <code>responses/</code>, then update the <code>reviewed:</code> date at the top of each file. A missing translation is a new file with the same name in the other language’s folder.</p>
-<table class="stack content"><thead><tr><th>Explainer</th><th>English</th><th>Spanish</th></tr></thead><tbody>${[...byIntent.entries()].map(([intent, langs]) => {
-    const title = langs.en?.title ?? langs.es?.title;
-    return html`<tr><td data-label="Explainer">${title ? html`<strong>${title}</strong><br>` : ''}<code>${breakable(intent)}</code></td>${LANGS.map((lang) => cell(intent, lang, langs[lang]))}</tr>`;
-  })}</tbody></table>`;
+/** Every explainer, both languages side by side: review date, sources, length; what needs an attorney first. */
+export function contentView(items: readonly ContentItem[]): Html {
+  const toReview = items.filter((i) => i.needsReview).length;
+  const cell = (intent: string, lang: Lang, row: ContentItem['en']) => {
+    if (!row) return html`<td data-label="${languageName(lang)}" class="problem-missing">Missing: no translation<br><code class="file">responses/${lang}/${intent}.md</code></td>`;
+    return html`<td data-label="${languageName(lang)}" class="${row.stale ? (row.reviewed ? 'problem-stale' : 'problem-no-date') : 'problem-none'} sources">
+${row.reviewed ? html`Reviewed <strong>${row.reviewed}</strong>${row.stale ? ' (over 180 days ago)' : ''}` : html`<strong>No “reviewed” date</strong>`}<br>
+<span${row.long ? html` class="long"` : ''}>${row.mainLength} characters${row.long ? ' (long for a phone)' : ''}</span>${row.sectionCount > 0 ? ` · ${plural(row.sectionCount, 'section')}` : ''}
+${row.sources.length === 0 ? html`<br><span class="long">No sources</span>` : html`<details><summary>${plural(row.sources.length, 'source')}</summary><ul>${row.sources.map((src) => html`<li>${/^https?:\/\//.test(src) ? html`<a href="${src}" rel="noreferrer noopener">${src}</a>` : src}</li>`)}</ul></details>`}
+<code class="file">responses/${lang}/${intent}.md</code></td>`;
+  };
+  return html`<h1>Content <span class="muted">· ${plural(items.length, 'explainer')}${toReview > 0 ? html`, <strong>${toReview} to review</strong>` : ', all up to date'}</span></h1>
+<p>Every explainer Puente sends, in English and Spanish side by side. An attorney reviews the texts in <code>responses/</code>, then updates the <code>reviewed:</code> date at the top of each file. Those needing attention come first: a missing translation, a review older than 180 days, or a text too long to read on a phone.</p>
+<table class="stack content"><thead><tr><th>Explainer</th><th>English</th><th>Spanish</th></tr></thead><tbody>${items.map((item) => html`<tr${item.needsReview ? html` class="needs-review"` : ''}><td data-label="Explainer"><strong>${item.title}</strong><br><code>${breakable(item.intent)}</code>${item.needsReview ? html`<br><span class="long">Needs review</span>` : ''}</td>${LANGS.map((lang) => cell(item.intent, lang, item[lang]))}</tr>`)}</tbody></table>`;
 }

@@ -5,16 +5,18 @@ import type { ChannelStatus } from '../../channels/channel';
 import { html, type Html } from './views';
 
 /** The sign-in form; `error` is one polite line. */
-export function loginView(firmName: string, next: string, error?: string, notice?: string): Html {
+export function loginView(firmName: string, next: string, error?: string, notice?: string, name?: string): Html {
   return html`<section class="card narrow login">
 <h1>Sign in</h1>
-<p class="muted">${firmName} staff dashboard</p>
+<p class="muted">${firmName} staff dashboard. Sign in with your own name and password (the first account is <strong>admin</strong>).</p>
 ${notice ? html`<p class="flash" role="status">${notice}</p>` : ''}
 ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 <form method="post" action="/admin/login">
 <input type="hidden" name="next" value="${next}">
+<label for="name">Your name</label>
+<input id="name" name="name" autocomplete="username" required autofocus maxlength="80" value="${name ?? ''}">
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required autofocus maxlength="200">
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200">
 <button type="submit">Sign in</button>
 </form>
 </section>`;

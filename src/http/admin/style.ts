@@ -114,7 +114,7 @@ main.wrap{padding-top:20px;padding-bottom:48px}
 /* Forms */
 label{display:block;font-weight:600;margin:0 0 6px}
 label.inline{display:flex;flex:1;margin:0}
-input,textarea{font:inherit;font-weight:normal;color:inherit;width:100%;padding:10px 12px;border:1px solid #b9c2cd;border-radius:8px;background:#fff;min-height:44px}
+input,textarea,select{font:inherit;font-weight:normal;color:inherit;width:100%;padding:10px 12px;border:1px solid #b9c2cd;border-radius:8px;background:#fff;min-height:44px}
 textarea{resize:vertical;display:block;margin-bottom:10px}
 button,.button{display:inline-flex;align-items:center;justify-content:center;min-height:44px;padding:0 18px;border-radius:8px;border:1px solid var(--primary);background:var(--primary);color:#fff;font:inherit;font-weight:600;text-decoration:none;cursor:pointer}
 button:hover,.button:hover{background:var(--primary-dark);border-color:var(--primary-dark);color:#fff}
@@ -234,5 +234,55 @@ main > table{border:1px solid var(--line);border-radius:var(--radius);box-shadow
   table.stack td:first-child::before{display:none}
   table.stack.content code.file{display:none}
   .qr{width:240px;height:240px}
+}
+/* Notes, media, the composer, search, lists (issue 12) */
+.bubble.note{align-self:stretch;max-width:none;background:#fff7d6;border:1px dashed #d9b84a;box-shadow:none;border-radius:8px}
+.bubble.note .who{color:#6b5300;font-weight:600}
+.media-audio{display:block;width:min(100%,320px);margin:4px 0}
+.media-image{display:block;max-width:min(100%,320px);max-height:320px;border-radius:8px;margin:4px 0}
+.media-file{display:inline-block;margin:4px 0;font-weight:600}
+.media-missing{font-style:italic;color:var(--muted)}
+.earlier{margin:0 0 10px}
+.earlier > summary{padding:6px 0}
+.composer{position:sticky;bottom:0;z-index:5;background:var(--surface);border:1px solid var(--line);border-radius:var(--radius);box-shadow:0 -4px 14px rgba(16,24,40,.12);padding:10px 12px;margin:0 0 18px}
+.composer form{display:flex;gap:10px;align-items:flex-end}
+.composer label{font-size:.85rem;margin:0 0 4px}
+.composer .grow{flex:1;min-width:0}
+.composer textarea{margin:0;min-height:48px;max-height:40vh}
+.composer .closed{margin:0;color:var(--amber);font-weight:500}
+.notes-form textarea{margin-bottom:8px}
+.latest{display:block;color:var(--muted);font-size:.9rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.q-details{display:block;font-weight:600;color:var(--urgent)}
+.answered{font-size:.8rem;color:var(--green);font-weight:600}
+.search{display:flex;gap:8px;margin:0 0 18px}
+.search input{flex:1}
+.client-list{list-style:none;margin:0;padding:0;display:grid;gap:8px}
+.client-list a{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:2px 16px;padding:12px 16px;background:var(--surface);border:1px solid var(--line);border-radius:var(--radius);text-decoration:none;color:var(--text)}
+.client-list a:hover{background:#fbfcfd;border-color:#b8c2cf}
+.client-list .match{grid-column:1/-1;color:var(--muted);font-size:.92rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.history{list-style:none;margin:0;padding:0}
+.history li{padding:8px 0;border-bottom:1px solid var(--line);display:flex;gap:10px;flex-wrap:wrap;align-items:baseline}
+.history li:last-child{border-bottom:0}
+.audit{list-style:none;margin:0;padding:0;font-size:.92rem}
+.audit li{padding:6px 0;border-bottom:1px solid var(--line)}
+.audit li:last-child{border-bottom:0}
+.slots{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:8px;margin:0 0 14px;padding:0;border:0}
+.slots label{display:flex;gap:10px;align-items:center;font-weight:500;border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:0;background:#fff;cursor:pointer}
+.slots input{width:auto;min-height:0}
+.slots label:has(input:checked){border-color:var(--primary);background:var(--blue-bg)}
+.row{display:flex;gap:10px;flex-wrap:wrap;align-items:flex-end}
+.row > div{flex:1 1 10em}
+.buttons{display:flex;gap:10px;flex-wrap:wrap;margin-top:12px}
+.feed{overflow-wrap:anywhere;font-size:.9rem}
+.marked{color:var(--urgent);font-weight:600}
+td.sources{font-size:.85rem}
+td.sources ul{margin:4px 0 0;padding-left:1.1em}
+.long{color:var(--amber);font-weight:600}
+.badge.status-no-show{background:var(--urgent-bg);color:var(--urgent)}
+@media (max-width:640px){
+  .composer form{flex-direction:column;align-items:stretch}
+  .composer textarea{min-height:44px}
+  .client-list a{grid-template-columns:1fr}
+  .search{flex-direction:column}
 }
 `;

@@ -62,28 +62,30 @@ export interface LayoutOptions {
   /** The nav entry to highlight; omit on pages outside the nav (sign in, errors when signed out). */
   readonly active?: NavKey;
   /** Present when signed in: shows the nav and the sign-out form. */
-  readonly session?: { readonly csrf: string; readonly inbox: number; readonly urgent: number };
+  readonly session?: { readonly csrf: string; readonly inbox: number; readonly urgent: number; readonly name: string };
   /** A one-line notice above the page ("Reply sent."). */
   readonly flash?: string;
   /** Seconds after which the page reloads itself (the WhatsApp page while not connected). */
   readonly refresh?: number;
 }
 
-export type NavKey = 'inbox' | 'consultations' | 'insights' | 'content' | 'whatsapp';
+export type NavKey = 'inbox' | 'clients' | 'consultations' | 'insights' | 'content' | 'whatsapp' | 'staff';
 
 const NAV: readonly { key: NavKey; href: string; label: string }[] = [
   { key: 'inbox', href: '/admin', label: 'Inbox' },
+  { key: 'clients', href: '/admin/clients', label: 'Clients' },
   { key: 'consultations', href: '/admin/consultations', label: 'Consultations' },
   { key: 'insights', href: '/admin/insights', label: 'Insights' },
   { key: 'content', href: '/admin/content', label: 'Content' },
   { key: 'whatsapp', href: '/admin/whatsapp', label: 'WhatsApp' },
+  { key: 'staff', href: '/admin/staff', label: 'Staff' },
 ];
 
 /** The whole page: head, top bar with the firm's name and the nav, the flash line and the body. */
 export function layout(options: LayoutOptions, body: Html): string {
   const { session } = options;
   const nav = session
-    ? html`<nav aria-label="Sections"><ul>${NAV.map((n) => html`<li><a href="${n.href}"${n.key === options.active ? html` aria-current="page"` : ''}>${n.label}${n.key === 'inbox' && session.inbox > 0 ? html` <span class="count${session.urgent > 0 ? ' count-urgent' : ''}" title="${session.urgent > 0 ? `${session.urgent} urgent` : 'waiting'}">${session.inbox}</span>` : ''}</a></li>`)}<li>${postForm('/admin/logout', session.csrf, html`<button class="link" type="submit">Sign out</button>`, 'signout')}</li></ul></nav>`
+    ? html`<nav aria-label="Sections"><ul>${NAV.map((n) => html`<li><a href="${n.href}"${n.key === options.active ? html` aria-current="page"` : ''}>${n.label}${n.key === 'inbox' && session.inbox > 0 ? html` <span class="count${session.urgent > 0 ? ' count-urgent' : ''}" title="${session.urgent > 0 ? `${session.urgent} urgent` : 'waiting'}">${session.inbox}</span>` : ''}</a></li>`)}<li class="me">${postForm('/admin/logout', session.csrf, html`<span class="muted">${session.name}</span> <button class="link" type="submit">Sign out</button>`, 'signout')}</li></ul></nav>`
     : '';
   return `<!doctype html>\n${html`<html lang="en">
 <head>
