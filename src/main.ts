@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock';
 import { ConfigError, type Config } from './config';
 import { ExplainerLibrary } from './content/explainers';
 import { createCore, logNotifier, type Core, type CoreOptions } from './core';
-import { createAdmin } from './http/admin';
+import { configureApp, createAdmin } from './http/admin';
 import { qrTerminal } from './http/qr';
 import { createHttpApp, startHttp, type RunningHttp } from './http/server';
 import { maskChat, messageRef, type Logger } from './log';
@@ -136,11 +136,12 @@ export async function startPuente(config: Config, log: Logger, options: StartOpt
         : active;
   active = channel;
   await core.start();
-  const admin = createAdmin({
+  const admin = await createAdmin({
     config, store: core.store, sender: core.sender, applier: core.applier,
     library: ExplainerLibrary.load(config.responsesDir), clock, log, channel: () => channel.status(), qr: () => channel.qr(),
   });
   const app = createHttpApp({ log, databaseOk: () => core.store.ping(), backend: core.store.backend, channel: () => channel.status(), routers: [...channel.routers, ...admin.routers] });
+  configureApp(app, config);
   let http: RunningHttp;
   try {
     http = await startHttp(app, config.port, config.host);
@@ -152,7 +153,7 @@ export async function startPuente(config: Config, log: Logger, options: StartOpt
   if (admin.generatedPassword) {
     // Shown once, outside the logs (which never hold it).
     (options.announce ?? ((line: string) => process.stderr.write(`${line}\n`)))(
-      `Dashboard: http://localhost:${http.port}/admin  password: ${admin.generatedPassword}  (generated for this run; set ADMIN_PASSWORD to keep one)`,
+      `Dashboard: http://localhost:${http.port}/admin  name: admin  password: ${admin.generatedPassword}  (generated for this run; set ADMIN_PASSWORD to keep one, or add named accounts with: npx puente staff add <name>)`,
     );
   }
   return {
