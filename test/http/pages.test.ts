@@ -80,7 +80,7 @@ describe('signing in', () => {
   it('a wrong password shows the form again with a polite error (401)', async () => {
     const res = await request(f.app).post('/admin/login').type('form').send({ password: 'wrong', next: '/admin' });
     expect(res.status).toBe(401);
-    expect(res.text).toContain('That password is not right');
+    expect(res.text).toContain('That name and password do not match');
     expect(res.text).toContain('name="password"');
     expect(res.headers['set-cookie']).toBeUndefined();
   });
@@ -154,7 +154,7 @@ describe('the pages', () => {
   it('a consultation handoff links to its consultation', async () => {
     const res = await get(`/admin/handoffs/${f.ids.consultationHandoff}`, await signIn());
     expect(res.text).toContain('Phone, Tue, Dec 1, 11:00 AM');
-    expect(res.text).toContain(`/admin/consultations?from=2026-12-01#c-${f.ids.consultation}`);
+    expect(res.text).toContain(`/admin/consultations/${f.ids.consultation}`);
     expectClean(res.text);
   });
 
@@ -174,11 +174,12 @@ describe('the pages', () => {
   it('content lists explainers not reviewed for 180 days, and missing translations', async () => {
     f.h.clock.advance(400 * 86_400_000);
     const res = await get('/admin/content', await signIn());
-    expect(res.text).toMatch(/Content <span class="muted">· \d+ explainers to review/);
+    expect(res.text).toMatch(/Content <span class="muted">· \d+ explainers, <strong>\d+ to review<\/strong>/);
     expect(res.text).toContain('(over 180 days ago)');
     expect(res.text).toContain('responses/es/urgent_detention.md');
     expectClean(res.text);
-    const page = contentView([{ intent: 'fees', lang: 'es', problem: 'missing' }, { intent: 'fees', lang: 'en', problem: 'no-date', title: 'Fees <b>' }]).value;
+    const row = { intent: 'fees', lang: 'en' as const, title: 'Fees <b>', sourceCount: 0, sources: [], mainLength: 1200, sectionCount: 0, hasReminder: false, stale: true, long: true };
+    const page = contentView([{ intent: 'fees', title: 'Fees <b>', en: row, needsReview: true }]).value;
     expect(page).toContain('Missing: no translation');
     expect(page).toContain('No “reviewed” date');
     expect(page).toContain('Fees &lt;b&gt;');
@@ -188,7 +189,7 @@ describe('the pages', () => {
     const res = await get('/admin/insights.yaml', await signIn());
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/yaml/);
-    expect(res.headers['content-disposition']).toMatch(/attachment; filename="?unrecognised-2026-11-30\.yaml"?/);
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename="?training-2026-11-30\.yaml"?/);
     const doc = parse(res.text) as { examples: { en: string[]; es: string[] } };
     expect(doc.examples.en).toEqual(expect.arrayContaining(['what is the weather like in miami']));
     expect(Array.isArray(doc.examples.es)).toBe(true);
@@ -229,7 +230,7 @@ describe('the forms', () => {
     const session = await signIn();
     const res = await post(`/admin/handoffs/${f.ids.urgent}/reply`, session, { text: 'We are calling you now. Do not open the door.' });
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe(`/admin/handoffs/${f.ids.urgent}?done=sent`);
+    expect(res.headers.location).toBe(`/admin/handoffs/${f.ids.urgent}?done=sent#latest`);
     expect(f.sentTo(CHATS.urgent)).toContain('We are calling you now. Do not open the door.');
     expect((await f.h.store.handoff(f.ids.urgent))?.lastStaffAt).toBe(f.h.clock.now().toISOString());
     const page = await get(res.headers.location, session);
@@ -245,13 +246,13 @@ describe('the forms', () => {
     expect(f.h.sent.length).toBe(before);
   });
 
-  it('claim records the name (or "staff"); resolve takes the handoff out of the inbox', async () => {
+  it('claim records the signed-in account; resolve takes the handoff out of the inbox', async () => {
     const session = await signIn();
-    expect((await post(`/admin/handoffs/${f.ids.human}/claim`, session, { staff: 'Ana' })).headers.location).toBe(`/admin/handoffs/${f.ids.human}?done=claimed`);
-    expect((await f.h.store.handoff(f.ids.human))?.claimedBy).toBe('Ana');
+    expect((await post(`/admin/handoffs/${f.ids.human}/claim`, session)).headers.location).toBe(`/admin/handoffs/${f.ids.human}?done=claimed`);
+    expect((await f.h.store.handoff(f.ids.human))?.claimedBy).toBe('admin'); // the signed-in account
     await post(`/admin/handoffs/${f.ids.urgent}/claim`, session);
-    expect((await f.h.store.handoff(f.ids.urgent))?.claimedBy).toBe('staff');
-    expect((await get('/admin', session)).text).toContain('<span class="claimed">Ana</span>');
+    expect((await f.h.store.handoff(f.ids.urgent))?.claimedBy).toBe('admin');
+    expect((await get('/admin', session)).text).toContain('<span class="claimed">admin</span>');
 
     const res = await post(`/admin/handoffs/${f.ids.urgent}/resolve`, session);
     expect(res.status).toBe(303);
@@ -286,7 +287,7 @@ describe('the forms', () => {
     const session = await signIn();
     const empty = await post(`/admin/consultations/${f.ids.consultation}/cancel`, session, { message: ' ' });
     expect(empty.status).toBe(400);
-    expect(empty.text).toContain('Write a short message to the client');
+    expect(empty.text).toContain('A short message to the client saying why the consultation is cancelled must not be blank');
     expect((await f.h.store.consultation(f.ids.consultation))?.status).toBe('requested');
 
     const res = await post(`/admin/consultations/${f.ids.consultation}/cancel`, session, { message: 'The attorney is in court that day.' });
@@ -303,7 +304,7 @@ describe('the forms', () => {
     const session = await signIn();
     for (const res of [await get(`/admin/handoffs/${id}`, session), await post(`/admin/handoffs/${id}/resolve`, session), await post(`/admin/consultations/${id}/confirm`, session)]) {
       expect(res.status).toBe(400);
-      expect(res.text).toContain('That link is not valid');
+      expect(res.text).toContain('The id must be a positive whole number');
       expectClean(res.text);
     }
   });
