@@ -30,6 +30,10 @@ Commands:
                             cross-validated accuracy, macro-F1, per language and per intent
   bench [--json]            classification latency, turns per second, start-up time and memory
   content [--json]          every explainer with its reviewed date, sources and length, oldest review first
+  staff add NAME [--admin] [--password-stdin]
+                            add a staff account (asks for the password, or reads it from stdin)
+  staff list                the staff accounts
+  staff remove NAME         remove an account (it is signed out everywhere)
   help                      this text`;
 
 /** A usage error: reported as one line, exit code 2. */
@@ -85,6 +89,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         io.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatContentReport(rows));
         return 0;
       }
+      case 'staff':
+        return await staff(environment(), rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -269,3 +275,80 @@ export function formatReport(r: EvalReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+
+/** Reads a password: from stdin (first line) with --password-stdin, else typed twice on the terminal without echo. */
+async function readPassword(io: Io, fromStdin: boolean): Promise<string> {
+  const input = io.stdin as NodeJS.ReadStream;
+  if (fromStdin || !input.isTTY) {
+    let text = '';
+    for await (const chunk of io.stdin) text += String(chunk);
+    return text.split(/\r?\n/)[0];
+  }
+  const ask = (prompt: string) => new Promise<string>((resolve) => {
+    io.stderr.write(prompt);
+    let typed = '';
+    input.setRawMode?.(true);
+    input.resume();
+    const onData = (data: Buffer) => {
+      for (const ch of data.toString('utf8')) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+          input.off('data', onData);
+          input.setRawMode?.(false);
+          input.pause();
+          io.stderr.write('\n');
+          resolve(typed);
+          return;
+        }
+        if (ch === '\u0003') process.kill(process.pid, 'SIGINT');
+        else if (ch === '\u007f') typed = typed.slice(0, -1);
+        else typed += ch;
+      }
+    };
+    input.on('data', onData);
+  });
+  const first = await ask('Password (10 characters or more): ');
+  const second = await ask('Same password again: ');
+  if (first !== second) throw new UsageError('the two passwords differ; nothing was changed');
+  return first;
+}
+
+/** `puente staff add|list|remove`: named accounts for the dashboard and the API. */
+async function staff(config: Config, args: string[], io: Io): Promise<number> {
+  const [action, ...rest] = args;
+  const { values, positionals } = (() => {
+    try {
+      return parseArgs({ args: rest, options: { admin: { type: 'boolean' }, 'password-stdin': { type: 'boolean' } }, strict: true, allowPositionals: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message.split('\n')[0]);
+    }
+  })();
+  if (!['add', 'list', 'remove'].includes(action ?? '')) throw new UsageError('staff needs add NAME [--admin] [--password-stdin], list, or remove NAME');
+  if (action !== 'list' && positionals.length !== 1) throw new UsageError(`staff ${action} needs one NAME (quote a name with spaces)`);
+  const password = action === 'add' ? await readPassword(io, values['password-stdin'] === true) : undefined;
+  const { StaffDesk } = await import('./desk/staff');
+  const { DeskError } = await import('./desk/errors');
+  const store = await openStore(config);
+  try {
+    const desk = new StaffDesk(store, () => new Date());
+    if (action === 'list') {
+      const accounts = await desk.list();
+      if (accounts.length === 0) io.stdout.write('no staff accounts yet (the first start creates "admin" from ADMIN_PASSWORD)\n');
+      for (const a of accounts) io.stdout.write(`${a.name}\t${a.role}\tsince ${a.createdAt.slice(0, 10)}\n`);
+    } else if (action === 'add') {
+      const added = await desk.add(undefined, { name: positionals[0], password, role: values.admin ? 'admin' : 'staff' });
+      io.stdout.write(`added ${added.name} (${added.role}); they sign in at /admin with this name and password\n`);
+    } else {
+      const removed = await desk.remove(undefined, positionals[0]);
+      io.stdout.write(`removed ${removed.name}; signed out everywhere\n`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof DeskError) {
+      io.stderr.write(`puente: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await store.close();
+  }
+}
