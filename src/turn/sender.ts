@@ -151,13 +151,15 @@ export class OutboxSender {
 
   /** Sends one reply and records it, holding one of the `concurrency` places from the send until it is recorded. */
   private async deliver(entry: OutboxEntry): Promise<boolean> {
-    if (this.sending >= this.concurrency) await new Promise<void>((go) => this.waitingForSlot.push(go));
-    this.sending++;
+    // A freed place passes straight to the next waiter, so no newcomer can slip in between and exceed the bound.
+    if (this.sending < this.concurrency) this.sending++;
+    else await new Promise<void>((go) => this.waitingForSlot.push(go));
     try {
       return await this.sendAndRecord(entry);
     } finally {
-      this.sending--;
-      this.waitingForSlot.shift()?.();
+      const next = this.waitingForSlot.shift();
+      if (next) next();
+      else this.sending--;
     }
   }
 
