@@ -28,7 +28,8 @@ const same = (a: string, b: string) => {
 /** A CSV cell: quoted, and never read as a formula by a spreadsheet. */
 function cell(value: string | number | undefined): string {
   const text = value === undefined ? '' : String(value);
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  // A plain number ("+15551230001") is no formula; anything else starting like one is quoted.
+  const safe = /^[=+\-@\t\r]/.test(text) && !/^[+-]?[\d ().-]+$/.test(text) ? `'${text}` : text;
   return `"${safe.replace(/"/g, '""')}"`;
 }
 

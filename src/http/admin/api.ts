@@ -85,7 +85,8 @@ export function apiRouter(deps: ApiDeps): express.Router {
   api.get('/api/consultations.csv', route(async (req, res) => {
     const from = dayQuery(req, 'from') ?? desk.today();
     const to = dayQuery(req, 'to') ?? from;
-    res.type('text/csv; charset=utf-8').attachment(`consultations-${from}-to-${to}.csv`).send(await desk.calendar.csv(from, to));
+    const csv = await desk.calendar.csv(from, to); // refused dates answer JSON, not a CSV download
+    res.type('text/csv; charset=utf-8').attachment(`consultations-${from}-to-${to}.csv`).send(csv);
   }));
   api.get('/api/consultations/:id', route(async (req, res) => res.json({ consultation: await desk.consultations.get(idParam(req)) })));
   api.get('/api/consultations/:id/slots', route(async (req, res) => {
@@ -112,7 +113,10 @@ export function apiRouter(deps: ApiDeps): express.Router {
   api.post('/api/consultations/:id/no-show', route(async (req, res) => res.json({ consultation: await desk.consultations.noShow(idParam(req), actorOf(res)) })));
 
   // The firm's calendar.
-  api.get('/api/calendar.ics', route(async (_req, res) => res.type('text/calendar; charset=utf-8').send(await desk.calendar.feed())));
+  api.get('/api/calendar.ics', route(async (_req, res) => {
+    const feed = await desk.calendar.feed();
+    res.type('text/calendar; charset=utf-8').send(feed);
+  }));
   api.get('/api/calendar', route(async (_req, res) => res.json({ path: `/calendar/${await desk.calendar.secret()}.ics` })));
   api.post('/api/calendar/rotate', route(async (_req, res) => res.json({ path: `/calendar/${await desk.calendar.rotate(actorOf(res))}.ics` })));
 
@@ -121,7 +125,10 @@ export function apiRouter(deps: ApiDeps): express.Router {
 
   // Insights and content.
   api.get('/api/insights', route(async (req, res) => res.json({ insights: await desk.insights.insights(intQuery(req, 'days', 30, 1, 365)) })));
-  const training = route(async (req, res) => res.type('text/yaml').send(await desk.insights.trainingYaml(intQuery(req, 'days', 30, 1, 365))));
+  const training = route(async (req, res) => {
+    const yaml = await desk.insights.trainingYaml(intQuery(req, 'days', 30, 1, 365));
+    res.type('text/yaml').send(yaml);
+  });
   api.get('/api/insights/unrecognised.yaml', training);
   api.get('/api/insights/training.yaml', training);
   api.post('/api/answers/:id/wrong', route(async (req, res) => {

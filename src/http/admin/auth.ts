@@ -34,9 +34,19 @@ export function bearerCredentials(req: Request): { name: string; password: strin
   const header = req.get('authorization');
   const m = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
   if (!m) return header ? { name: FIRST_ADMIN, password: '' } : undefined;
-  const token = m[1].trim();
+  const token = utf8(m[1].trim());
   const colon = token.indexOf(':');
   return colon > 0 ? { name: token.slice(0, colon), password: token.slice(colon + 1) } : { name: FIRST_ADMIN, password: token };
+}
+
+/**
+ * Header values arrive as latin1; clients such as curl send a name like "Pérez" as UTF-8 bytes. Reads them as UTF-8
+ * when they are valid UTF-8, as they are otherwise.
+ */
+function utf8(text: string): string {
+  if (!/[\u0080-\u00ff]/.test(text) || /[^\u0000-\u00ff]/.test(text)) return text;
+  const decoded = Buffer.from(text, 'latin1').toString('utf8');
+  return decoded.includes('\ufffd') ? text : decoded;
 }
 
 /** The address a request came from: the client's, through a trusted proxy (TRUST_PROXY), else the socket's. */

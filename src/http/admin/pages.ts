@@ -205,10 +205,12 @@ export function pagesRouter(deps: PagesDeps): express.Router {
   router.get('/admin/consultations.csv', route(async (req, res) => {
     const from = dayQuery(req, 'from') ?? desk.today();
     const to = dayQuery(req, 'to') ?? from;
-    res.set('Cache-Control', 'no-store').type('text/csv; charset=utf-8').attachment(`consultations-${from}-to-${to}.csv`).send(await desk.calendar.csv(from, to));
+    const csv = await desk.calendar.csv(from, to); // a refused range is an error page, not a download
+    res.set('Cache-Control', 'no-store').type('text/csv; charset=utf-8').attachment(`consultations-${from}-to-${to}.csv`).send(csv);
   }));
   router.get('/admin/calendar.ics', route(async (_req, res) => {
-    res.set('Cache-Control', 'no-store').type('text/calendar; charset=utf-8').attachment('consultations.ics').send(await desk.calendar.feed());
+    const feed = await desk.calendar.feed();
+    res.set('Cache-Control', 'no-store').type('text/calendar; charset=utf-8').attachment('consultations.ics').send(feed);
   }));
   router.post('/admin/calendar/rotate', route(async (_req, res) => {
     await desk.calendar.rotate(actorOf(res));
@@ -269,7 +271,8 @@ export function pagesRouter(deps: PagesDeps): express.Router {
   const days = (req: Request) => intQuery(req, 'days', 30, 1, 365);
   router.get('/admin/insights', route(async (req, res) => page(res, 200, 'Insights', insightsView(await desk.insights.insights(days(req)), desk.today(), csrfOf(res)), { active: 'insights', flash: flash(req) })));
   router.get('/admin/insights.yaml', route(async (req, res) => {
-    res.set('Cache-Control', 'no-store').type('text/yaml; charset=utf-8').attachment(`training-${desk.today()}.yaml`).send(await desk.insights.trainingYaml(days(req)));
+    const yaml = await desk.insights.trainingYaml(days(req));
+    res.set('Cache-Control', 'no-store').type('text/yaml; charset=utf-8').attachment(`training-${desk.today()}.yaml`).send(yaml);
   }));
   const insightsBack = (req: Request, res: Response, doneKey: string) => {
     const d = /^\d{1,3}$/.test(field(req, 'days')) ? field(req, 'days') : '30';

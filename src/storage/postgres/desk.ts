@@ -16,7 +16,9 @@ type Queryable = Pick<PoolClient, 'query'>;
 
 const UNIQUE_VIOLATION = '23505';
 const NOT_ANSWERS = `('none', 'media', 'chitchat', 'error', 'advice', 'consultation_manage')`;
-const CLIENT_COLUMNS = `c.chat, c.name, c.lang, c.created_at, c.last_seen_at, c.last_inbound_at,
+// The name the client gave (WhatsApp profile, or the one they wrote in a booking or an emergency case).
+const CLIENT_COLUMNS = `c.chat, COALESCE(c.name, (SELECT k.name FROM consultations k WHERE k.chat = c.chat AND k.name IS NOT NULL ORDER BY k.id DESC LIMIT 1),
+    (SELECT h.name FROM handoffs h WHERE h.chat = c.chat AND h.name IS NOT NULL ORDER BY h.id DESC LIMIT 1)) AS name, c.lang, c.created_at, c.last_seen_at, c.last_inbound_at,
   (SELECT kind FROM handoffs h WHERE h.chat = c.chat AND h.status = 'open') AS open_kind`;
 const ANSWER_COLUMNS = `m.id, m.chat, m.text, m.intent, m.confidence, COALESCE(c.lang, m.lang, 'en') AS lang, m.created_at, k.marked_by, k.marked_at`;
 
@@ -145,7 +147,8 @@ export class PostgresDesk implements DeskStore {
       `SELECT ${CLIENT_COLUMNS},
          (SELECT m.text FROM messages m WHERE m.chat = c.chat AND m.author = 'client' AND m.text ILIKE $1 ESCAPE '\\' ORDER BY m.id DESC LIMIT 1) AS match
        FROM contacts c
-       WHERE c.name ILIKE $1 ESCAPE '\\' OR ($2::text IS NOT NULL AND c.chat LIKE '%' || $2 || '%')
+       WHERE c.name ILIKE $1 ESCAPE '\\' OR EXISTS (SELECT 1 FROM consultations k WHERE k.chat = c.chat AND k.name ILIKE $1 ESCAPE '\\')
+           OR EXISTS (SELECT 1 FROM handoffs h WHERE h.chat = c.chat AND h.name ILIKE $1 ESCAPE '\\') OR ($2::text IS NOT NULL AND c.chat LIKE '%' || $2 || '%')
          OR EXISTS (SELECT 1 FROM messages m WHERE m.chat = c.chat AND m.author = 'client' AND m.text ILIKE $1 ESCAPE '\\')
          OR EXISTS (SELECT 1 FROM notes n WHERE n.chat = c.chat AND n.text ILIKE $1 ESCAPE '\\')
        ORDER BY c.last_seen_at DESC LIMIT $3`,

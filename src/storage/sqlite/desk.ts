@@ -15,7 +15,9 @@ import type { Db } from './database';
 /** Intents that are not answers to a question (form steps, commands, waiting) carry a ':' or are one of these. */
 const NOT_ANSWERS = `('none', 'media', 'chitchat', 'error', 'advice', 'consultation_manage')`;
 
-const CLIENT_COLUMNS = `c.chat, c.name, c.lang, c.created_at, c.last_seen_at, c.last_inbound_at,
+// The name the client gave (WhatsApp profile, or the one they wrote in a booking or an emergency case).
+const CLIENT_COLUMNS = `c.chat, COALESCE(c.name, (SELECT k.name FROM consultations k WHERE k.chat = c.chat AND k.name IS NOT NULL ORDER BY k.id DESC LIMIT 1),
+    (SELECT h.name FROM handoffs h WHERE h.chat = c.chat AND h.name IS NOT NULL ORDER BY h.id DESC LIMIT 1)) AS name, c.lang, c.created_at, c.last_seen_at, c.last_inbound_at,
   (SELECT kind FROM handoffs h WHERE h.chat = c.chat AND h.status = 'open') AS open_kind`;
 
 function statements(db: Db) {
@@ -186,7 +188,8 @@ export class SqliteDesk implements DeskStore {
         `SELECT ${CLIENT_COLUMNS},
            (SELECT m.text FROM messages m WHERE m.chat = c.chat AND m.author = 'client' AND m.text LIKE @like ESCAPE '\\' ORDER BY m.id DESC LIMIT 1) AS match
          FROM contacts c
-         WHERE c.name LIKE @like ESCAPE '\\' OR (@digits IS NOT NULL AND c.chat LIKE '%' || @digits || '%')
+         WHERE c.name LIKE @like ESCAPE '\\' OR EXISTS (SELECT 1 FROM consultations k WHERE k.chat = c.chat AND k.name LIKE @like ESCAPE '\\')
+           OR EXISTS (SELECT 1 FROM handoffs h WHERE h.chat = c.chat AND h.name LIKE @like ESCAPE '\\') OR (@digits IS NOT NULL AND c.chat LIKE '%' || @digits || '%')
            OR EXISTS (SELECT 1 FROM messages m WHERE m.chat = c.chat AND m.author = 'client' AND m.text LIKE @like ESCAPE '\\')
            OR EXISTS (SELECT 1 FROM notes n WHERE n.chat = c.chat AND n.text LIKE @like ESCAPE '\\')
          ORDER BY c.last_seen_at DESC LIMIT @limit`,
