@@ -144,7 +144,8 @@ export class Handoffs {
       h.consultationId !== undefined ? this.ctx.store.consultation(h.consultationId) : undefined,
       this.ctx.store.lastClientMessages(h.chat, 5),
     ]);
-    const latest = recent.map((m) => m.text.trim()).filter((t) => t.length > 0).slice(0, 3).reverse();
+    // Form answers and fillers ("yes", "2", "ok") say nothing; in an emergency every sentence may be a detail.
+    const latest = recent.map((m) => m.text.trim()).filter((t) => isRealQuestion(t) || (h.kind === 'urgent' && t.split(/\s+/).length >= 3)).slice(0, 3).reverse();
     const stop = h.repliedAt ?? h.resolvedAt;
     const end = stop ? Date.parse(stop) : this.ctx.now().getTime();
     const details = detailsLine(h.details);

@@ -20,7 +20,34 @@ export const CHATS = {
   human: '15551230001@c.us',
   booking: '15551230002@c.us',
   urgent: '15551230003@c.us',
+  /** Asks for "another time" at the office (with `more`). */
+  otherTime: '15551230004@c.us',
 } as const;
+
+/** FIRM_ADDRESS of the fixture: office confirmations carry it. */
+export const ADDRESS = '350 Broadway, Suite 1200, New York, NY 10013';
+
+/** Half a second of a 440 Hz tone as a WAV file: a voice note a browser can really play. */
+export function tone(): Buffer {
+  const rate = 8000;
+  const samples = rate / 2;
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 12000), i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
 
 const MINUTE = 60_000;
 
@@ -48,8 +75,8 @@ export async function staffApp(h: Harness, status: ChannelState, library = Expla
 }
 
 /** Starts the app on a free port and seeds the conversations. Call `stop()` after. */
-export async function dashboardApp(options: { firmName?: string } = { firmName: FIRM }) {
-  const h = await harness({ env: { ADMIN_PASSWORD: PASSWORD, ...(options.firmName ? { FIRM_NAME: options.firmName } : {}) } });
+export async function dashboardApp(options: { firmName?: string; more?: boolean } = { firmName: FIRM }) {
+  const h = await harness({ env: { ADMIN_PASSWORD: PASSWORD, FIRM_ADDRESS: ADDRESS, ...(options.firmName ? { FIRM_NAME: options.firmName } : {}) } });
   const status: ChannelState = {
     current: { name: 'whatsapp-web', state: 'down', needsQr: true, detail: 'waiting for the QR code to be scanned' },
     qr: '2@fakeQr',
@@ -70,6 +97,13 @@ export async function dashboardApp(options: { firmName?: string } = { firmName: 
   h.clock.advance(10 * MINUTE);
   // …and one reports ICE at the door, the last to arrive but the first to be served.
   await h.say(CHATS.urgent, 'ICE is at my door');
+  if (options.more) {
+    // …who then sends the details and a voice note, while another client asks for "another time" at the office.
+    h.clock.advance(2 * MINUTE);
+    await h.say(CHATS.urgent, 'they took my husband Carlos Mejia, born 1988-03-02 in Honduras, from our home in Newark');
+    await h.say(CHATS.urgent, '', { type: 'voice', attachment: { mimeType: 'audio/wav', data: tone() } });
+    for (const text of ['i want to book a consultation', 'at the office', 'Rosa Ortiz', 'another time', 'saturday morning or after 6pm', 'my work permit is late', 'yes']) await h.say(CHATS.otherTime, text);
+  }
   h.clock.advance(12 * MINUTE);
 
   const open = await h.store.openHandoffs();
@@ -80,7 +114,9 @@ export async function dashboardApp(options: { firmName?: string } = { firmName: 
   };
   const consultation = (await h.store.consultations()).find((c) => c.chat === CHATS.booking);
   if (!consultation) throw new Error('fixture: the booking did not create a consultation');
-  const ids = { urgent: handoffOf(CHATS.urgent), human: handoffOf(CHATS.human), consultationHandoff: handoffOf(CHATS.booking), consultation: consultation.id };
+  const otherTime = (await h.store.consultations()).find((c) => c.chat === CHATS.otherTime);
+  if (options.more && !otherTime?.preference) throw new Error('fixture: the "another time" request has no preference');
+  const ids = { urgent: handoffOf(CHATS.urgent), human: handoffOf(CHATS.human), consultationHandoff: handoffOf(CHATS.booking), consultation: consultation.id, otherTime: otherTime?.id ?? 0 };
 
   return {
     h, desk: admin.desk, app, status, ids, url,

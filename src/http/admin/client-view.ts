@@ -46,13 +46,13 @@ ${h.consultations.length === 0 ? html`<p class="muted">No consultations.</p>` : 
 </section>
 <section aria-labelledby="conv-h"><h2 id="conv-h">Conversation</h2>
 ${conversation(h.transcript, h.notes, c.lang, timezone)}
+</section>
 <div class="composer" aria-labelledby="write-h"><h2 id="write-h" class="sr-only">Write on WhatsApp</h2>
 ${h.write.open
     ? postForm(`/admin/clients/${encodeURIComponent(c.chat)}/messages`, csrf, html`<div class="grow"><label for="write-text">Write to ${c.name ?? 'the client'} on WhatsApp <span class="muted">(${languageName(c.lang)}${h.write.closesAt ? `; WhatsApp allows it until ${formatTime(h.write.closesAt, timezone)}` : ''}; Puente steps back in this chat)</span></label>
 <textarea id="write-text" name="text" rows="2" maxlength="4000" required></textarea></div><button type="submit">Send</button>`)
     : html`<p class="closed" role="note"><strong>You cannot write to this client on WhatsApp now.</strong> ${h.write.reason ?? ''}</p>`}
 </div>
-</section>
 <section class="card" aria-labelledby="note-h"><h2 id="note-h">Internal note</h2>
 ${postForm(`/admin/clients/${encodeURIComponent(c.chat)}/notes`, csrf, html`<label for="note-text">Note for colleagues <span class="muted">(never sent to the client)</span></label><textarea id="note-text" name="text" rows="2" maxlength="4000" required></textarea><button class="secondary" type="submit">Save note</button>`, 'notes-form')}
 </section>

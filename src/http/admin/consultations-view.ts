@@ -99,10 +99,11 @@ ${c.topic ? html`<div><dt>Topic</dt><dd lang="${c.lang}">${c.topic}</dd></div>` 
 ${c.status === 'requested' && c.slot ? postForm(`/admin/consultations/${c.id}/confirm`, csrf, html`<button type="submit">Confirm ${c.when ?? ''}</button>`) : ''}
 </section>
 ${active ? html`<section class="card" aria-labelledby="times-h"><h2 id="times-h">${c.slot ? 'Choose another time' : 'Give this request a time'}</h2>
+${c.preference ? html`<p>The client asked for <strong lang="${c.lang}">${c.preference}</strong>. Below: free times inside office hours; for anything else, write the date and time you agree with them.</p>` : ''}
 <form class="row" method="get" action="/admin/consultations/${c.id}"><div><label for="day">Free times on a day</label><input id="day" name="day" type="date" value="${chosenDay ?? ''}"></div><div><button class="secondary" type="submit">Show that day</button></div></form>
 ${postForm(`/admin/consultations/${c.id}/schedule`, csrf, html`
 <fieldset class="slots"><legend class="sr-only">Free times</legend>${slots.length === 0 ? html`<p class="muted">No free time ${chosenDay ? 'that day' : 'in the next three weeks'} inside office hours. Write a date and time below.</p>` : slots.map((s) => html`<label><input type="radio" name="start" value="${s.start}"> ${s.label}</label>`)}</fieldset>
-<details${slots.length === 0 ? html` open` : ''}><summary>Another date and time…</summary><p class="hint">Any time you agreed with the client, also outside office hours (${timezone}). A time another client holds is refused.</p>
+<details${slots.length === 0 || (c.preference && !c.slot) ? html` open` : ''}><summary>Another date and time…</summary><p class="hint">Any time you agreed with the client, also outside office hours (${timezone}). A time another client holds is refused.</p>
 <div class="row"><div><label for="date">Date</label><input id="date" name="date" type="date"></div><div><label for="time">Time</label><input id="time" name="time" type="time" step="60"></div></div></details>
 <div class="buttons">${c.status === 'requested'
     ? html`<button type="submit" name="then" value="propose">Propose this time to the client</button><button class="secondary" type="submit" name="then" value="set">Only set the time</button>`

@@ -46,8 +46,8 @@ ${open ? actions(item, csrf, me) : ''}
 </section>
 <section aria-labelledby="transcript-h"><h2 id="transcript-h">Conversation</h2>
 ${conversation(item.transcript, item.notes, item.lang, timezone)}
-${open ? composer(item, csrf) : html`<p class="muted">This conversation is resolved: Puente answers this client again. To write to them, open their <a href="/admin/clients/${encodeURIComponent(item.chat)}">client page</a>.</p>`}
 </section>
+${open ? composer(item, csrf) : html`<p class="muted">This conversation is resolved: Puente answers this client again. To write to them, open their <a href="/admin/clients/${encodeURIComponent(item.chat)}">client page</a>.</p>`}
 <section class="card" aria-labelledby="note-h"><h2 id="note-h">Internal note</h2>
 ${postForm(`/admin/handoffs/${item.id}/notes`, csrf, html`<label for="note-text">Note for colleagues <span class="muted">(never sent to the client)</span></label><textarea id="note-text" name="text" rows="2" maxlength="4000" required></textarea><button class="secondary" type="submit">Save note</button>`, 'notes-form')}
 </section>

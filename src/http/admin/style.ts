@@ -252,7 +252,9 @@ main > table{border:1px solid var(--line);border-radius:var(--radius);box-shadow
 .composer .closed{margin:0;color:var(--amber);font-weight:500}
 .notes-form textarea{margin-bottom:8px}
 .latest{display:block;color:var(--muted);font-size:.9rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.q-details{display:block;font-weight:600;color:var(--urgent)}
+.q-details{display:block;font-weight:600;color:var(--urgent);font-size:.92rem}
+.queue-item.kind-urgent .q-summary{-webkit-line-clamp:5}
+.top .me .muted{color:#c9d6e6}
 .answered{font-size:.8rem;color:var(--green);font-weight:600}
 .search{display:flex;gap:8px;margin:0 0 18px}
 .search input{flex:1}
@@ -266,7 +268,7 @@ main > table{border:1px solid var(--line);border-radius:var(--radius);box-shadow
 .audit{list-style:none;margin:0;padding:0;font-size:.92rem}
 .audit li{padding:6px 0;border-bottom:1px solid var(--line)}
 .audit li:last-child{border-bottom:0}
-.slots{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:8px;margin:0 0 14px;padding:0;border:0}
+.slots{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:8px;margin:14px 0;padding:0;border:0}
 .slots label{display:flex;gap:10px;align-items:center;font-weight:500;border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:0;background:#fff;cursor:pointer}
 .slots input{width:auto;min-height:0}
 .slots label:has(input:checked){border-color:var(--primary);background:var(--blue-bg)}
