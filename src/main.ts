@@ -153,7 +153,7 @@ export async function startPuente(config: Config, log: Logger, options: StartOpt
   if (admin.generatedPassword) {
     // Shown once, outside the logs (which never hold it).
     (options.announce ?? ((line: string) => process.stderr.write(`${line}\n`)))(
-      `Dashboard: http://localhost:${http.port}/admin  name: admin  password: ${admin.generatedPassword}  (generated for this run; set ADMIN_PASSWORD to keep one, or add named accounts with: npx puente staff add <name>)`,
+      `Dashboard: http://localhost:${http.port}/admin  password: ${admin.generatedPassword}  (account "admin"; generated for this run: set ADMIN_PASSWORD to keep one, and add named accounts with npx puente staff add <name>)`,
     );
   }
   return {
