@@ -38,7 +38,7 @@ ${insights.languages.length === 0 ? html`<p class="muted">No conversations in th
 </section>
 <section class="card" id="answers"><h2>Answers to check</h2>
 <p>Messages Puente answered with confidence, newest first. If an answer was wrong, mark it: it joins the YAML export above so the right intent can be taught.</p>
-${insights.answers.length === 0 ? html`<p class="muted">No confident answers in this period.</p>` : html`<table class="stack"><thead><tr><th>Client wrote</th><th>Puente answered</th><th class="num">Confidence</th><th></th></tr></thead><tbody>${insights.answers.map((a) => html`<tr><td data-label="Client wrote" lang="${a.lang}">${a.text}</td><td data-label="Answered">${a.title}</td><td data-label="Confidence" class="num">${percent(a.confidence)}</td><td data-label="Check">${csrf ? (a.markedBy
+${insights.answers.length === 0 ? html`<p class="muted">No confident answers in this period.</p>` : html`<table class="stack"><thead><tr><th>Client wrote</th><th>Puente answered</th><th class="num">Confidence</th><th></th></tr></thead><tbody>${insights.answers.map((a) => html`<tr><td data-label="Client wrote" lang="${a.lang}">${a.text}</td><td data-label="Topic">${a.title}</td><td data-label="Confidence" class="num">${percent(a.confidence)}</td><td data-label="Check">${csrf ? (a.markedBy
     ? postForm(`/admin/answers/${a.messageId}/unmark`, csrf, html`<input type="hidden" name="days" value="${days}"><span class="marked">Marked wrong by ${a.markedBy}</span> <button class="link" type="submit">Undo</button>`)
     : postForm(`/admin/answers/${a.messageId}/wrong`, csrf, html`<input type="hidden" name="days" value="${days}"><button class="secondary" type="submit">Wrong answer</button>`)) : ''}</td></tr>`)}</tbody></table>`}
 </section>`;
