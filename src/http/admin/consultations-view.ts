@@ -79,7 +79,7 @@ function calendarCard(feedUrl: string, csrf: string, today: string): Html {
 <div class="buttons"><a class="button secondary" href="/admin/calendar.ics" download="consultations.ics">Download .ics</a>
 <details class="cancel"><summary>Change the address…</summary><p class="hint">The old address stops working at once; subscribed calendars must use the new one.</p>${postForm('/admin/calendar/rotate', csrf, html`<button class="danger" type="submit">Change the calendar address</button>`)}</details></div>
 <h3>Export to a spreadsheet</h3>
-<form class="row" method="get" action="/admin/consultations.csv"><div><label for="csv-from">From</label><input id="csv-from" name="from" type="date" value="${shiftDay(today, -30)}" required></div><div><label for="csv-to">To</label><input id="csv-to" name="to" type="date" value="${today}" required></div><div><button class="secondary" type="submit">Download CSV</button></div></form>
+<form class="row" method="get" action="/admin/consultations.csv"><div><label for="csv-from">From</label><input id="csv-from" name="from" type="date" value="${today}" required></div><div><label for="csv-to">To</label><input id="csv-to" name="to" type="date" value="${shiftDay(today, 30)}" required></div><div><button class="secondary" type="submit">Download CSV</button></div></form>
 </section>`;
 }
 
