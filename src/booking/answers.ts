@@ -39,6 +39,30 @@ function editDistance(a: string, b: string, max: number): number {
   return previous[b.length];
 }
 
+// ── days the client cannot do ───────────────────────────────────────────────────────────────────────────────────────
+
+/** Words before a day that rule it out: "can't do wednesday", "not on friday", "no puedo el miércoles". */
+const RULE_OUT_BEFORE = /\b(?:cant|cannot|can not|couldnt|not|never|unable|except|but not|any day but|anytime but|menos|excepto|nunca|no puedo|no podemos|no puede|no me (?:queda|sirve|funciona))\b(?: \w+){0,3} $/;
+/** Words after a day that rule it out: "wednesday doesn't work", "el miércoles no puedo", "friday is bad". */
+const RULE_OUT_AFTER = /^ (?:\w+ ){0,2}(?:doesnt|does not|dont|do not|wont|will not|isnt|is not|is bad|is no good|no good|is out|no puedo|no me (?:queda|sirve|funciona)|no podemos|no puede|no se puede|imposible|impossible)\b/;
+
+/**
+ * The weekdays (0 = Sunday) the message rules out: "hey actually i cant do wednesday", "no, friday doesn't work",
+ * "el miércoles no puedo". A day named without a negation near it ("can we do thursday") is not ruled out.
+ */
+export function daysRuledOut(text: string): number[] {
+  const w = ` ${words(text)} `;
+  const days: number[] = [];
+  for (const match of w.matchAll(/[a-z]+/g)) {
+    const day = weekdayFromWord(match[0]);
+    if (day === undefined || days.includes(day) || match[0].length < 3) continue;
+    const before = w.slice(Math.max(0, match.index - 40), match.index);
+    const after = w.slice(match.index + match[0].length);
+    if (RULE_OUT_BEFORE.test(before) || RULE_OUT_AFTER.test(after)) days.push(day);
+  }
+  return days;
+}
+
 // ── phone or office ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 const PHONE = phrases([

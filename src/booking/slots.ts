@@ -25,6 +25,8 @@ export interface SlotQuery {
   readonly perDay?: number;
   /** Local calendar days looked at, today included (default 21). */
   readonly horizonDays?: number;
+  /** Slots not to offer (days the client cannot do, times turned down). */
+  readonly skip?: (slot: Slot) => boolean;
 }
 
 const DEFAULT_PER_DAY = 2;
@@ -49,6 +51,7 @@ function* freeSlots(q: Omit<SlotQuery, 'limit' | 'perDay'>): Generator<{ slot: S
         if (localMinute !== minute % 1440) continue;
         const end = new Date(start.getTime() + q.minutes * 60_000);
         if (q.busy.some((b) => b.start.getTime() < end.getTime() && start.getTime() < b.end.getTime())) continue;
+        if (q.skip?.({ start, end })) continue;
         yield { slot: { start, end }, date: `${date.year}-${date.month}-${date.day}` };
       }
     }

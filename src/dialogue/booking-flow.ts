@@ -3,8 +3,8 @@
  * preference) → topic → confirmation. Also moving an existing consultation (time → confirmation). Every step takes
  * natural answers, re-asks politely on anything else, and `cancel` leaves (handled by the engine's commands).
  */
-import { parseMode, parseName, parseSlotAnswer, parseYesNo } from '../booking/answers';
-import { isOpen } from '../booking/office-hours';
+import { daysRuledOut, parseMode, parseName, parseSlotAnswer, parseYesNo } from '../booking/answers';
+import { isOpen, zonedParts } from '../booking/office-hours';
 import { allFreeSlots, availableSlots, formatInterval, type Slot } from '../booking/slots';
 import type { Understanding } from '../nlu/nlu';
 import type { IntentId, Lang } from '../nlu/types';
@@ -62,7 +62,9 @@ export class BookingFlow {
   /** Starts moving an upcoming consultation to another time. */
   startMove(d: Draft, upcoming: UpcomingConsultation): void {
     d.intent = 'consultation_manage';
-    d.state = { ...d.state, choices: [], form: { kind: 'booking', step: 'slot', mode: upcoming.mode, moving: upcoming.id, retries: 0 } };
+    // "I can't do Wednesday any more": the times offered leave that day out.
+    const avoidDays = d.text ? daysRuledOut(d.text) : [];
+    d.state = { ...d.state, choices: [], form: { kind: 'booking', step: 'slot', mode: upcoming.mode, moving: upcoming.id, retries: 0, avoidDays } };
     this.offer(d, STRINGS[d.state.lang].slotsIntro(this.settings.consultationMinutes, zoneName(this.settings.timezone, d.state.lang)));
   }
 
@@ -116,6 +118,12 @@ export class BookingFlow {
     const offered = (form.offered ?? []).map(toSlot);
     const n = bareNumber(text);
     if (n === offered.length + 1) return this.toPreference(d, form);
+    // "I can't do Wednesday": other times, without that day.
+    const ruledOut = daysRuledOut(text);
+    if (ruledOut.length > 0) {
+      this.set(d, { ...form, avoidDays: [...new Set([...(form.avoidDays ?? []), ...ruledOut])], retries: 0 });
+      return this.offer(d, s.slotsIntro(this.settings.consultationMinutes, zoneName(this.settings.timezone, d.state.lang)));
+    }
     const answer = parseSlotAnswer(text, { offered, free: this.free(d), tz: this.settings.timezone, now: d.now });
     if (!answer) return this.reask(d, form, u);
     switch (answer.kind) {
@@ -134,11 +142,26 @@ export class BookingFlow {
 
   private confirmAnswer(d: Draft, form: BookingForm, text: string, u: Understanding | undefined): void {
     const s = STRINGS[d.state.lang];
-    const yes = wantsAnotherTime(text) ? 'no' : parseYesNo(text);
+    // "I can't do Wednesday", "no, Thursday morning instead": another time, said in words.
+    const ruledOut = daysRuledOut(text);
+    // A leading "no," answers the question; what follows is the time wanted ("no, thursday morning instead").
+    const rest = text.replace(/^\s*(?:no|nope|nah)\b[\s,.;:!-]*/i, '');
+    const wish = rest && bareNumber(rest) === undefined && parseYesNo(rest) !== 'yes' && parseYesNo(rest) !== 'no' ? parseSlotAnswer(rest, { offered: [], free: this.free(d), tz: this.settings.timezone, now: d.now }) : undefined;
+    const yes = wantsAnotherTime(text) || ruledOut.length > 0 || (wish !== undefined && wish.kind !== 'other') ? 'no' : parseYesNo(text);
     if (yes === undefined) return this.reask(d, form, u);
     if (yes === 'no') {
       this.host.say(d, s.notBooked);
-      this.set(d, { ...form, slot: undefined, preference: undefined, retries: 0 });
+      // The time turned down, and any day they say they cannot do, are not offered again.
+      const next: BookingForm = {
+        ...form, slot: undefined, preference: undefined, retries: 0, offered: [],
+        avoidDays: [...new Set([...(form.avoidDays ?? []), ...ruledOut])],
+        declined: form.slot ? [...(form.declined ?? []), form.slot.start].slice(-10) : form.declined,
+      };
+      this.set(d, next);
+      // "No, Thursday morning instead": the answer already says which time.
+      if (ruledOut.length === 0 && wish !== undefined && wish.kind !== 'other') {
+        return this.slotAnswer(d, { ...next, step: 'slot' }, rest, u);
+      }
       return this.offer(d, s.slotsIntro(this.settings.consultationMinutes, zoneName(this.settings.timezone, d.state.lang)));
     }
     const slot = form.slot;
@@ -204,18 +227,25 @@ export class BookingFlow {
     this.host.say(d, `${intro}\n${lines.join('\n')}`);
   }
 
+  /** Every free slot, for matching what the client asks for by name (a day they named wins over one they ruled out). */
   private free(d: Draft): Slot[] {
-    return allFreeSlots(this.query(d));
+    return allFreeSlots({ ...this.query(d), skip: undefined });
   }
 
   private query(d: Draft) {
+    const form = d.state.form?.kind === 'booking' ? d.state.form : undefined;
+    const avoidDays = form?.avoidDays ?? [];
+    const declined = form?.declined ?? [];
+    const tz = this.settings.timezone;
     return {
       hours: this.settings.hours,
-      tz: this.settings.timezone,
+      tz,
       minutes: this.settings.consultationMinutes,
       leadHours: this.settings.bookingLeadHours,
       now: d.now,
       busy: d.context.busy.map(toSlot),
+      skip: avoidDays.length + declined.length === 0 ? undefined
+        : (slot: Slot) => declined.includes(slot.start.toISOString()) || avoidDays.includes(zonedParts(slot.start, tz).weekday),
     };
   }
 

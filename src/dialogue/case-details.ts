@@ -252,6 +252,8 @@ export function mergeDetails(a: CaseDetails | undefined, b: CaseDetails | undefi
 export function addedDetails(a: CaseDetails | undefined, b: CaseDetails | undefined): CaseDetails {
   const added: Record<string, string> = {};
   for (const [key, value] of Object.entries(b ?? {})) {
+    // Who was detained is said once; a later "my cousin told me…" is about someone else.
+    if (key === 'relation' && a?.relation) continue;
     if (value && (a as Record<string, string | undefined> | undefined)?.[key] !== value) added[key] = value;
   }
   return added;

@@ -157,7 +157,8 @@ export class DialogueEngine implements Kit {
       return;
     }
     if (d.state.langChosen || d.state.form || u.language === d.state.lang) return;
-    const clear = u.languageConfidence >= SWITCH_CONFIDENCE && (u.intent !== NONE || u.wordCount >= 3);
+    // One word is too little to change a conversation's language: "ok", "thanks" or "gracias" are said in both.
+    const clear = u.wordCount >= 2 && u.languageConfidence >= SWITCH_CONFIDENCE && (u.intent !== NONE || u.wordCount >= 3);
     if (clear) d.state = { ...d.state, lang: u.language };
   }
 

@@ -55,6 +55,10 @@ export interface Phrasebook {
   urgentCaptured(list: string): string;
   urgentMissing(fields: readonly CaseField[]): string;
   urgentComplete: string;
+  /** Before the locator when agents are at the door and nobody has been taken (yet). */
+  urgentIfTaken: string;
+  /** Messages held by the flood limit during an open emergency: added to the case. */
+  urgentHeldAdded(count: number): string;
   /** Short acknowledgements, used in turn so the same line is never sent twice in a row. */
   urgentAcks: readonly string[];
   seeAbove: string;
@@ -203,6 +207,8 @@ const en: Phrasebook = {
   urgentCaptured: (list) => `✅ Added to the case: ${list}.`,
   urgentMissing: (fields) => `If you know them, please also send: ${fields.map((f) => `*${FIELD_EN[f]}*`).join(', ')}.`,
   urgentComplete: 'Thank you. The team has what we asked for and will contact you as soon as possible.',
+  urgentIfTaken: '*If they take someone*, this is how to find them and what we need:',
+  urgentHeldAdded: (count) => (count > 1 ? `Thank you for waiting. Your ${count} messages are on the case for our team.` : 'Thank you for waiting. Your message is on the case for our team.'),
   urgentAcks: ['Received ✅ It is on the case for our team.', 'Got it. Our team can read everything you send here.', 'Thank you, it is saved on the case.'],
   seeAbove: '(See my answer above.)',
   urgentThanks: 'You are welcome. Our team has the case and will contact you as soon as possible. You can keep sending details here.',
@@ -224,6 +230,7 @@ const en: Phrasebook = {
   },
   caseDetails: (d) =>
     [
+      d.relation && `your ${d.relation}`,
       d.name && `name ${d.name}`,
       d.birthDate && `born ${birthDate(d.birthDate, 'en')}`,
       d.country && `from ${d.country}`,
@@ -368,6 +375,8 @@ const es: Phrasebook = {
   urgentCaptured: (list) => `✅ Agregado al caso: ${list}.`,
   urgentMissing: (fields) => `Si los sabe, envíe también: ${fields.map((f) => `*${FIELD_ES[f]}*`).join(', ')}.`,
   urgentComplete: 'Gracias. El equipo tiene lo que le pedimos y se comunicará con usted lo antes posible.',
+  urgentIfTaken: '*Si se llevan a alguien*, así puede encontrarlo y esto es lo que necesitamos:',
+  urgentHeldAdded: (count) => (count > 1 ? `Gracias por esperar. Sus ${count} mensajes quedaron en el caso para nuestro equipo.` : 'Gracias por esperar. Su mensaje quedó en el caso para nuestro equipo.'),
   urgentAcks: ['Recibido ✅ Quedó en el caso para nuestro equipo.', 'Entendido. Nuestro equipo puede leer todo lo que envíe aquí.', 'Gracias, quedó guardado en el caso.'],
   seeAbove: '(Vea mi respuesta de arriba.)',
   urgentThanks: 'Con gusto. Nuestro equipo tiene el caso y se comunicará con usted lo antes posible. Puede seguir enviando datos aquí.',
@@ -389,6 +398,7 @@ const es: Phrasebook = {
   },
   caseDetails: (d) =>
     [
+      d.relation && `su ${d.relation}`,
       d.name && `nombre ${d.name}`,
       d.birthDate && `nació ${birthDate(d.birthDate, 'es')}`,
       d.country && `de ${d.country}`,

@@ -84,6 +84,9 @@ export type Form =
       readonly offered?: readonly Interval[];
       /** Set when this form moves an existing consultation instead of booking a new one. */
       readonly moving?: number;
+      /** Weekdays (0 = Sunday) the client said they cannot do, and times they turned down: not offered again. */
+      readonly avoidDays?: readonly number[];
+      readonly declined?: readonly string[];
       /** Answers not understood at the current step. */
       readonly retries: number;
     }

@@ -124,7 +124,8 @@ export function urgencyOf(tokens: readonly string[], classifierScore: number, ot
   // The classifier reads an emergency and the words say something is happening (an arrest, a place, "now").
   if (classifierScore >= 0.35 && (agent || detention || weak || place)) return 'now';
   if (classifierScore >= 0.5 && now && other >= 2) return 'now';
-  if (classifierScore >= 0.6 && relation) return 'now';
+  // A relative named alone ("mi esposo") is a possible emergency however sure the classifier is; with more said, it is one.
+  if (classifierScore >= 0.6 && relation && other >= 1) return 'now';
   if (classifierScore >= 0.15 && (agent || weak) && now) return 'now';
   // Nothing says enforcement: at most a possible emergency.
   if ((help || relation || detention) && other === 0) return 'possible';

@@ -73,6 +73,9 @@ describe('merging', () => {
   it('adds what is new, corrects what changed, and says what is still missing in order', () => {
     const known = { name: 'Carlos Mejia', country: 'Honduras' };
     expect(addedDetails(known, { name: 'Carlos Mejia', place: 'Elizabeth' })).toEqual({ place: 'Elizabeth' });
+    // The person detained is named once; a relative mentioned later does not replace them.
+    expect(addedDetails({ relation: 'husband' }, { relation: 'cousin', country: 'Peru' })).toEqual({ country: 'Peru' });
+    expect(addedDetails({ name: 'Ana' }, { relation: 'cousin' })).toEqual({ relation: 'cousin' });
     expect(mergeDetails(known, { country: 'Guatemala' })).toEqual({ name: 'Carlos Mejia', country: 'Guatemala' });
     expect(missingFields(known)).toEqual(['birthDate', 'place', 'when', 'aNumber']);
     expect(missingFields(undefined)).toEqual(['name', 'birthDate', 'country', 'place', 'when', 'aNumber']);

@@ -166,6 +166,43 @@ describe('answers that are not answers', () => {
   });
 });
 
+describe('days the client cannot do', () => {
+  beforeEach(() => open());
+
+  it.each([
+    ['en', 'hey actually i cant do wednesday', /^Wed/],
+    ['es', 'sabes que el miércoles no puedo', /^mié/],
+  ] as const)('%s: "%s" at the confirmation offers other times, none on that day and not the one turned down', async (lang, text, day) => {
+    // Monday 10:00 with 24 hours' lead: the first times offered are on Tuesday and Wednesday.
+    const time = await toConfirmation(`d-${lang}`, lang, 3);
+    expect(time).toMatch(day);
+    const reply = await say(`d-${lang}`, text);
+    const offered = options(reply).filter(Boolean);
+    expect(offered.length).toBeGreaterThan(2);
+    for (const option of offered.slice(0, -1)) expect(option).not.toMatch(day);
+    expect(offered).not.toContain(time);
+    expect(await h.store.consultations()).toHaveLength(0);
+  });
+
+  it('"no, thursday morning instead" at the confirmation goes straight to Thursday morning', async () => {
+    await toConfirmation('d-th', 'en', 1);
+    const reply = await say('d-th', 'no, thursday morning instead');
+    expect(reply).toContain('nothing was booked');
+    const offered = options(reply).filter(Boolean);
+    for (const option of offered.slice(0, -1)) expect(option).toMatch(/^Thu, Dec 3, (9|10|11):\d\d AM$/);
+  });
+
+  it('"not friday" while the times are shown lists times again without Friday', async () => {
+    await say('d-fr', 'i want to book a consultation');
+    await say('d-fr', 'by phone');
+    await say('d-fr', 'John Smith');
+    const reply = await say('d-fr', 'i cant do friday or tuesday');
+    const offered = options(reply).filter(Boolean);
+    expect(offered.length).toBeGreaterThan(2);
+    for (const option of offered.slice(0, -1)) expect(option).not.toMatch(/^(Fri|Tue)/);
+  });
+});
+
 describe('leaving the form', () => {
   it.each([['en', 'cancel', /stopped the booking/], ['es', 'cancelar', /dejé la reserva/]] as const)('%s: %s mid-form leaves without booking', async (lang, word, said) => {
     await open();
@@ -294,6 +331,16 @@ describe('managing an upcoming consultation', () => {
     expect(await say('m2', 'cancelar mi cita')).toMatch(/Quiere cancelar su consulta/);
     expect(await say('m2', 'no')).toMatch(/queda como está/);
     expect((await h.store.consultations())[0].status).toBe('requested');
+  });
+
+  it('"hey actually i cant do tuesday" after booking offers to move it, with no Tuesday among the times', async () => {
+    await open();
+    await toConfirmation('m4', 'en', 1);
+    await say('m4', 'yes');
+    const reply = await say('m4', 'hey actually i cant do tuesday');
+    const offered = options(reply).filter(Boolean);
+    expect(offered.length).toBeGreaterThan(2);
+    for (const option of offered.slice(0, -1)) expect(option).not.toMatch(/^Tue/);
   });
 
   it('moves it to another time, back to "requested", and tells staff', async () => {

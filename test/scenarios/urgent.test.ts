@@ -42,6 +42,16 @@ describe('the urgent path', () => {
     expect((await staffInbox()).some((n) => n.startsWith('🚨 *URGENT'))).toBe(true);
   });
 
+  it.each([
+    ['en', 'ICE is at my door right now', '*If they take someone*'],
+    ['es', 'la migra esta tocando mi puerta ahorita', '*Si se llevan a alguien*'],
+  ] as const)('%s: agents at the door and nobody taken yet: the locator is introduced as for if they take someone', async (_lang, text, ifTaken) => {
+    const replies = await h.say('door', text);
+    expect(replies[1].startsWith(ifTaken)).toBe(true);
+    const taken = await h.say('taken', 'they took my husband this morning, the ice agents');
+    expect(taken[1]).not.toContain(ifTaken);
+  });
+
   it('"what if" questions are not emergencies', async () => {
     const reply = await say('u2', 'what should i do if ice comes to my house someday');
     expect(await h.store.openHandoffs()).toHaveLength(0);
@@ -127,6 +137,37 @@ describe('an urgent case that listens', () => {
     const replies = [deport, cost];
     for (const text of ['ok', 'ok', 'ya', 'gracias', 'ok']) replies.push(await say('d2', text));
     for (let i = 1; i < replies.length; i++) expect(replies[i]).not.toBe(replies[i - 1]);
+    // "ok" is said in both languages: the conversation stays in Spanish.
+    for (const reply of replies.slice(2)) expect(reply).not.toMatch(/You are welcome|Received|Got it|Thank you/);
+  });
+
+  it('messages held by the flood limit during the case go to the case: details read, one reply, nothing offered as a menu', async () => {
+    await say('d5', 'se llevaron a mi esposo ahorita los de la migra');
+    const replies: string[] = [];
+    for (const text of ['ayuda', 'por favor', 'no se que hacer', 'ayudenme', 'alguien?', 'hola?', 'porfa', 'estoy desesperada', 'contesten', 'ayuda por favor', 'ayuda', 'porfavor', 'se llama José Pérez', 'es de Guatemala']) replies.push(await say('d5', text));
+    // Every message so far is acknowledged as part of the case; a word the classifier is unsure of gets no explainer.
+    expect(replies.slice(0, 12).every((r) => !r.includes('Sus derechos ante ICE'))).toBe(true);
+    h.clock.advance(61_000);
+    const before = h.sent.length;
+    await h.runner.sweep();
+    const caughtUp = h.sent.slice(before).filter((m) => m.chat === 'd5').map((m) => m.text).join('\n\n');
+    expect(caughtUp).toContain('quedaron en el caso para nuestro equipo');
+    expect(caughtUp).not.toMatch(/\*1\*/);
+    const [handoff] = await urgentHandoffs('d5');
+    expect(handoff.details).toMatchObject({ country: 'Guatemala' });
+    expect((await h.store.transcript('d5')).filter((t) => t.direction === 'in')).toHaveLength(15);
+  });
+
+  it('in the case, a preamble names nobody, another country is out of scope, and who was detained stays who it was', async () => {
+    await say('d6', 'ICE took my husband this morning');
+    const preamble = await say('d6', 'hey so my cousin told me smth');
+    expect(preamble).not.toContain('Added to the case');
+    const abroad = await say('d6', 'how do I get a work visa for australia');
+    expect(abroad).toMatch(/other countries|another country/i);
+    expect(abroad).not.toContain('We also help with');
+    await say('d6', 'my cousin says he was taken to elizabeth');
+    const [handoff] = await urgentHandoffs('d6');
+    expect(handoff.details?.relation).toBe('husband');
   });
 
   it('a voice note is acknowledged in the client\'s language and noted on the case for staff', async () => {
@@ -178,6 +219,14 @@ describe('messages that only might be an emergency', () => {
     const reply = await say(chat, text);
     expect(reply).toContain(now);
     expect(reply.split('\n').find((l) => l.startsWith('*1*'))).toMatch(/emergency now|emergencia ahora/);
+    expect(await h.store.openHandoffs()).toHaveLength(0);
+    expect(await staffInbox()).toHaveLength(0);
+  });
+
+  it('answered with something else ("oye"), the question is gone: a later "si" raises no alert', async () => {
+    await say('p3', 'help help help');
+    await say('p3', 'oye');
+    expect(await say('p3', 'si')).not.toContain(RIGHTS.en);
     expect(await h.store.openHandoffs()).toHaveLength(0);
     expect(await staffInbox()).toHaveLength(0);
   });

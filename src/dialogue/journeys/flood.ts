@@ -6,6 +6,7 @@
 import type { Draft, Kit } from '../draft';
 import { TURN_KINDS } from '../draft';
 import type { Choice, FloodState, HeldMessage } from '../types';
+import { absorbHeld, urgentOpen } from './urgent';
 
 /** Default flood limit: 12 messages a minute. */
 export const DEFAULT_FLOOD = { max: 12, windowMs: 60_000 } as const;
@@ -75,6 +76,8 @@ function catchUp(k: Kit, d: Draft, held: readonly HeldMessage[]): void {
   const s = k.s(d);
   d.intent = TURN_KINDS.caughtUp;
   const texts = held.map((h) => h.text).filter((t) => t.trim());
+  // In an open emergency the messages belong to the case, not to a list of topics.
+  if (urgentOpen(d)) return absorbHeld(k, d, texts);
   k.say(d, s.caughtUp(texts.length));
   if (d.state.form?.kind === 'booking') return k.booking.repeat(d);
   const topics: string[] = [];

@@ -165,6 +165,8 @@ export function acknowledgementGate(k: Kit, d: Draft): boolean {
   if (isPreamble(u.tokens)) {
     k.followLanguage(d);
     d.intent = TURN_KINDS.ack;
+    // A new open question: a yes or a number later does not answer a list shown before it.
+    d.state = { ...d.state, choices: [] };
     k.say(d, k.s(d).askQuestion);
     return true;
   }
@@ -181,6 +183,9 @@ export function acknowledgementGate(k: Kit, d: Draft): boolean {
     return true;
   }
   d.intent = TURN_KINDS.ack;
+  // "Is someone being detained now?" answered with something else ("oye"): a later "si" must not raise an alert
+  // for a question no longer on screen. Other lists stay, so "ok" then "2" still picks from them.
+  if (first?.kind === 'emergency') d.state = { ...d.state, choices: [] };
   k.say(d, yes === 'no' ? k.s(d).askQuestion : k.s(d).ackPrompt);
   return true;
 }

@@ -9,7 +9,7 @@ import { summarise } from '../../text';
 import { addedDetails, extractDetails, mergeDetails, missingFields } from '../case-details';
 import type { Draft, Kit } from '../draft';
 import { TURN_KINDS } from '../draft';
-import { isAcknowledgement, urgentQuestionOf } from '../signals';
+import { aboutAnotherCountry, isAcknowledgement, isPreamble, urgentQuestionOf } from '../signals';
 import type { CaseDetails, Choice } from '../types';
 
 /** After this long, an emergency reported again in an open case is news (staff alerted again) whatever its words. */
@@ -71,7 +71,10 @@ export function urgentPath(k: Kit, d: Draft): void {
   // Worth saying back only when the first message named the person (not just "right now").
   const named = (['name', 'birthDate', 'country', 'aNumber', 'place'] as const).some((f) => found[f]);
   const captured = named ? s.urgentCaptured(describe(k, d, found)) : '';
-  k.say(d, [k.composer.section('urgent_detention', 'find', d.state.lang) ?? s.urgentFind, captured].filter(Boolean).join('\n\n'));
+  // Agents at the door and nobody named: the locator is for if they take someone.
+  const ifTaken = !named && d.text && d.command?.type !== 'urgent' && atTheDoor(k.understand(d).tokens) ? s.urgentIfTaken : '';
+  const find = k.composer.section('urgent_detention', 'find', d.state.lang) ?? s.urgentFind;
+  k.say(d, [ifTaken ? `${ifTaken}\n${find}` : find, captured].filter(Boolean).join('\n\n'));
 }
 
 /**
@@ -83,8 +86,11 @@ export function urgentPath(k: Kit, d: Draft): void {
 export function urgentCaseGate(k: Kit, d: Draft): boolean {
   if (!urgentOpen(d) || !d.text) return false;
   const s = k.s(d);
+  const u = k.understand(d);
+  // "hey so my cousin told me smth" announces a message; it names nobody for the case.
+  const preamble = isPreamble(u.tokens);
   const known = mergeDetails(d.context.handoff?.details, d.state.urgent?.details) ?? {};
-  const found = extractDetails(d.text);
+  const found = preamble ? {} : extractDetails(d.text);
   const added = addedDetails(known, found);
   const details = mergeDetails(known, added) ?? {};
   d.intent = TURN_KINDS.details;
@@ -95,13 +101,22 @@ export function urgentCaseGate(k: Kit, d: Draft): boolean {
     const missing = askFor(k, d, details);
     return reply(k, d, 'say', [s.urgentCaptured(describe(k, d, added)), missing || s.urgentComplete].join('\n'));
   }
+  if (preamble) {
+    k.followLanguage(d);
+    return reply(k, d, 'say', k.s(d).askQuestion);
+  }
   const question = urgentQuestionOf(d.text);
   if (question) {
     k.followLanguage(d);
     return reply(k, d, 'say', k.s(d).urgentAnswer(question, k.settings.fee));
   }
-  const u = k.understand(d);
-  if (u.intent !== 'none' && !['greeting', 'thanks', 'goodbye', 'urgent_detention', 'human', 'menu'].includes(u.intent) && !isAcknowledgement(u.tokens)) {
+  if (aboutAnotherCountry(d.text)) {
+    k.followLanguage(d);
+    return reply(k, d, 'say', k.s(d).otherCountry);
+  }
+  // A clear question on a topic gets its answer; a word or two the classifier is unsure of ("contesten") does not.
+  const clear = u.confidence >= 0.75 || u.tokens.length >= 3;
+  if (clear && u.intent !== 'none' && !['greeting', 'thanks', 'goodbye', 'urgent_detention', 'human', 'menu'].includes(u.intent) && !isAcknowledgement(u.tokens)) {
     k.answer(d, u.intent, d.text);
     return true;
   }
@@ -110,6 +125,23 @@ export function urgentCaseGate(k: Kit, d: Draft): boolean {
     return reply(k, d, 'say', k.s(d).urgentThanks);
   }
   return reply(k, d, 'ack', askFor(k, d, details));
+}
+
+/**
+ * Messages the flood limit held during an open emergency: their details go to the case (staff see every message in the
+ * transcript), and one reply says so, asking only for what is still missing.
+ */
+export function absorbHeld(k: Kit, d: Draft, texts: readonly string[]): void {
+  const known = mergeDetails(d.context.handoff?.details, d.state.urgent?.details) ?? {};
+  const found = texts.reduce<CaseDetails>((all, text) => mergeDetails(all, extractDetails(text)) ?? all, {});
+  const added = addedDetails(known, found);
+  const details = mergeDetails(known, added) ?? {};
+  d.state = { ...d.state, urgent: { ...d.state.urgent, details, handoffId: d.context.handoff?.id } };
+  if (Object.keys(added).length > 0) d.effects.push({ type: 'handoff.details', details: added });
+  if (staffActive(k, d)) return;
+  const s = k.s(d);
+  const captured = Object.keys(added).length > 0 ? s.urgentCaptured(describe(k, d, added)) : '';
+  reply(k, d, 'say', [s.urgentHeldAdded(texts.length), captured, askFor(k, d, details)].filter(Boolean).join('\n'));
 }
 
 /**
