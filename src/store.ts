@@ -421,8 +421,13 @@ export interface Store extends DeskStore {
   claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string, options?: { ignoreBackoff?: boolean }): Promise<OutboxEntry[]>;
   /** Records replies as sent (those that were the reply to an erasure are deleted instead). */
   markSent(ids: readonly number[], at: Date): Promise<void>;
-  /** Gives back claimed replies without trying them (a reply before them failed; they wait behind it). */
-  releaseOutbox(ids: readonly number[]): Promise<void>;
+  /** Gives back replies `owner` claimed, without trying them (a reply before them failed; they wait behind it). */
+  releaseOutbox(ids: readonly number[], owner: string): Promise<void>;
+  /**
+   * Extends `owner`'s claim on replies for another `leaseMs` from `now`, if still theirs (not sent, not given up, not
+   * claimed by another sender after the lease ran out). Resolves with the ids still held.
+   */
+  renewOutbox(ids: readonly number[], owner: string, now: Date, leaseMs: number): Promise<number[]>;
   /** A failed attempt: retry at `retryAt`, or give up (the reply is shown to staff as failed) when undefined. */
   markSendFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void>;
   /** When the next reply waiting for a retry becomes due, if any. */

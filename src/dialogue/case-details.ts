@@ -153,9 +153,19 @@ const NAME_CUE = /(?:^|[\s,.;:!?])(?:(?:his|her|their|my \w+(?: s)?)\s+(?:full\s
  */
 export function findName(text: string): string | undefined {
   const line = text.replace(/\s+/g, ' ');
-  const cue = NAME_CUE.exec(foldKeepingLength(line));
-  if (!cue) return undefined;
-  const start = cue.index + cue[0].length - cue[1].length;
+  const folded = foldKeepingLength(line);
+  const cue = NAME_CUE.exec(folded);
+  if (cue) return nameAt(line, cue.index + cue[0].length - cue[1].length, false);
+  // "they took my husband Carlos Mejia, born…": a name written with capitals right after the relative it names.
+  const relative = RELATIVE_THEN.exec(folded);
+  return relative ? nameAt(line, relative.index + relative[0].length, true) : undefined;
+}
+
+/** "my husband " / "mi esposo, ": the words after it may be the person's name. */
+const RELATIVE_THEN = new RegExp(`(?:^|[^\\p{L}])(?:${[RELATIONS[0][0], RELATIONS[1][0]].map((r) => r.source.replace(/^\\b/, '').replace(/\\b$/, '')).join('|')}),?\\s+`, 'iu');
+
+/** The name starting at `start`: up to six words, cut where the sentence goes on; `capitals`: every word capitalised. */
+function nameAt(line: string, start: number, capitals: boolean): string | undefined {
   const words: string[] = [];
   for (const raw of line.slice(start).split(' ')) {
     const clean = raw.replace(/^[^\p{L}]+/u, '');
@@ -165,10 +175,12 @@ export function findName(text: string): string | undefined {
     const particle = PARTICLES.has(folded);
     if (particle && words.length === 0) break; // "de la cruz" alone is not read as a name
     if (!particle && AFTER_NAME.has(folded)) break;
+    if (capitals && !particle && !/^\p{Lu}/u.test(word)) break;
     words.push(word);
     if (word !== clean || words.length === 6) break; // punctuation after the word ends the name
   }
   while (words.length > 0 && PARTICLES.has(foldAccents(words[words.length - 1]))) words.pop();
+  if (capitals && words.length < 2) return undefined;
   if (words.length < 2 && !(words.length === 1 && words[0].length >= 3 && /^\p{Lu}/u.test(words[0]))) return undefined;
   return words.map((w) => (w === w.toLowerCase() && !PARTICLES.has(foldAccents(w)) ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');
 }

@@ -43,11 +43,11 @@ interface Decided {
   readonly outbox: readonly OutboxEntry[];
   /** It recorded effects (staff may need telling). */
   readonly effects: boolean;
-  /** Its replies were claimed for this server in the transaction. */
-  readonly claimed: boolean;
+  /** Its replies were claimed for this server in the transaction, until this time. */
+  readonly claimed: Date | undefined;
 }
 
-const NOTHING: Decided = { outbox: [], effects: false, claimed: false };
+const NOTHING: Decided = { outbox: [], effects: false, claimed: undefined };
 
 /** Runs turns. One instance per process; any number of processes may share one database. */
 export class TurnRunner {
@@ -209,7 +209,7 @@ export class TurnRunner {
   /** After a turn committed: staff notifications, and its replies sent (already claimed, or through the queue). */
   private async afterCommit(chat: string, done: Decided): Promise<void> {
     if (done.effects) this.deps.afterEffects?.();
-    if (done.claimed) await this.deps.sender.sendClaimed(done.outbox);
+    if (done.claimed) await this.deps.sender.sendClaimed(done.outbox, done.claimed);
     else if (done.outbox.length > 0) await this.deps.sender.flush(chat);
   }
 
@@ -230,7 +230,7 @@ export class TurnRunner {
       const lease = this.leaseFor(load, now);
       const outbox = await applier.apply(tx, { state: result.state, analysis: result.analysis, replies: result.replies, effects: result.effects, at: now }, lease);
       log.info({ chat: maskChat(tx.chat), intent: result.analysis.intent, replies: result.replies.length }, 'held messages answered');
-      return { outbox, effects: result.effects.length > 0, claimed: lease !== undefined };
+      return { outbox, effects: result.effects.length > 0, claimed: lease?.until };
     }
     return this.decide(tx, work.message, load, now);
   }
@@ -247,7 +247,7 @@ export class TurnRunner {
       { chat: maskChat(message.chat), message: messageRef(message.id), intent: result.analysis.intent, lang: result.analysis.lang, effects: result.effects.map((e) => e.type) },
       'turn',
     );
-    return { outbox, effects: result.effects.length > 0, claimed: lease !== undefined };
+    return { outbox, effects: result.effects.length > 0, claimed: lease?.until };
   }
 
   /** Replies are claimed at birth for this server only when none of the chat's earlier replies is still waiting. */

@@ -88,14 +88,14 @@ export class OutboxSender {
    * Sends replies already claimed for this sender (a turn's replies, claimed in its transaction), in order. At the first
    * failure the rest are given back to wait behind the failed one. Resolves with how many went out. Never rejects.
    */
-  async sendClaimed(entries: readonly OutboxEntry[]): Promise<number> {
+  async sendClaimed(entries: readonly OutboxEntry[], leaseUntil: Date): Promise<number> {
     const chat = entries[0]?.chat;
     const before = chat === undefined ? undefined : this.sendingChats.get(chat);
     const run = (async () => {
       await before;
       for (let i = 0; i < entries.length; i++) {
-        if (!(await this.deliver(entries[i]))) {
-          await this.deps.store.releaseOutbox(entries.slice(i + 1).map((e) => e.id)).catch((err) => this.deps.log.error({ err }, 'could not give back claimed replies'));
+        if (!(await this.deliver(entries[i], leaseUntil.getTime()))) {
+          await this.deps.store.releaseOutbox(entries.slice(i + 1).map((e) => e.id), this.deps.owner).catch((err) => this.deps.log.error({ err }, 'could not give back claimed replies'));
           return i;
         }
       }
@@ -134,10 +134,11 @@ export class OutboxSender {
       for (;;) {
         if (this.stopped && chat === undefined) return sent;
         // Only the first round skips the back-off (the channel is back); a reply that fails again waits as usual.
-        const batch = await store.claimOutbox(owner, clock.now(), this.lease, this.concurrency, chat, { ignoreBackoff: ignoreBackoff && sent === 0 && !retried });
+        const claimedAt = clock.now();
+        const batch = await store.claimOutbox(owner, claimedAt, this.lease, this.concurrency, chat, { ignoreBackoff: ignoreBackoff && sent === 0 && !retried });
         retried = true;
         if (batch.length === 0) return sent;
-        const results = await Promise.all(batch.map((entry) => this.deliver(entry)));
+        const results = await Promise.all(batch.map((entry) => this.deliver(entry, claimedAt.getTime() + this.lease)));
         const delivered = results.filter(Boolean).length;
         sent += delivered;
         // Every head failed: its retry is scheduled; the chats behind it wait. Nothing more to do now.
@@ -149,18 +150,37 @@ export class OutboxSender {
     }
   }
 
-  /** Sends one reply and records it, holding one of the `concurrency` places from the send until it is recorded. */
-  private async deliver(entry: OutboxEntry): Promise<boolean> {
+  /**
+   * Sends one reply and records it, holding one of the `concurrency` places from the send until it is recorded.
+   * `leaseUntil`: when our claim runs out. A reply that waited long for a place (a busy server) has its claim renewed
+   * first; if another sender took it meanwhile, it is theirs to send, not ours (false).
+   */
+  private async deliver(entry: OutboxEntry, leaseUntil: number): Promise<boolean> {
     // A freed place passes straight to the next waiter, so no newcomer can slip in between and exceed the bound.
     if (this.sending < this.concurrency) this.sending++;
     else await new Promise<void>((go) => this.waitingForSlot.push(go));
     try {
+      if (!(await this.stillOurs(entry, leaseUntil))) return false;
       return await this.sendAndRecord(entry);
     } finally {
       const next = this.waitingForSlot.shift();
       if (next) next();
       else this.sending--;
     }
+  }
+
+  /** True when at least half the lease is left, or the claim could be renewed (nobody else took the reply). */
+  private async stillOurs(entry: OutboxEntry, leaseUntil: number): Promise<boolean> {
+    const { store, clock, log, owner } = this.deps;
+    const now = clock.now();
+    if (leaseUntil - now.getTime() >= this.lease / 2) return true;
+    try {
+      if ((await store.renewOutbox([entry.id], owner, now, this.lease)).length > 0) return true;
+      log.warn({ chat: maskChat(entry.chat), outbox: entry.id }, 'claim on a reply ran out while it waited; another sender has it');
+    } catch (err) {
+      log.error({ err, chat: maskChat(entry.chat), outbox: entry.id }, 'could not renew the claim on a reply; left for the next round');
+    }
+    return false;
   }
 
   private async sendAndRecord(entry: OutboxEntry): Promise<boolean> {

@@ -13,6 +13,11 @@ describe('extractDetails', () => {
     ['ICE took my husband an hour ago', { relation: 'husband', when: 'an hour ago' }],
     ['la migra se llevo a mi esposo hace una hora', { relation: 'esposo', when: 'hace una hora' }],
     ['A# 098765432', { aNumber: '098765432' }],
+    // A name written with capitals right after the relative; lower-case words after it are not a name.
+    ['they took my husband Carlos Mejia, born 1988-03-02 in Honduras', { relation: 'husband', name: 'Carlos Mejia', birthDate: '1988-03-02', country: 'Honduras' }],
+    ['se llevaron a mi esposo, José Luis de la Cruz, hoy', { relation: 'esposo', name: 'José Luis de la Cruz', when: 'hoy' }],
+    ['they took my husband this morning', { relation: 'husband', when: 'this morning' }],
+    ['ICE has my Dad', { relation: 'dad' }],
   ])('"%s"', (text, expected) => {
     expect(extractDetails(text)).toEqual(expected);
   });

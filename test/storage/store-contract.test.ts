@@ -251,6 +251,25 @@ describe.each(backends)('%s store', (_name, make) => {
       expect((await store.claimOutbox('s2', later(91_000), MINUTE, 10)).map((e) => e.text)).toEqual(['a1']);
     });
 
+    it('a claim is renewed or given back only by its owner; once another sender took it over, it is theirs', async () => {
+      await store.withChat('a', (tx) => tx.enqueue(['a1'], at));
+      await store.withChat('b', (tx) => tx.enqueue(['b1'], at));
+      const [a1, b1] = await store.claimOutbox('s1', at, MINUTE, 10);
+      // s1 is slow: its lease on a1 ends and s2 takes it over.
+      const [taken] = await store.claimOutbox('s2', later(61_000), MINUTE, 10, 'a');
+      expect(taken.id).toBe(a1.id);
+      expect(await store.renewOutbox([a1.id, b1.id], 's1', later(62_000), MINUTE)).toEqual([b1.id]);
+      await store.releaseOutbox([a1.id], 's1'); // not s1's any more: s2 keeps it
+      expect(await store.claimOutbox('s3', later(62_000), MINUTE, 10, 'a')).toEqual([]);
+      // b1 renewed at 62 s: still held at 100 s, free after 122 s.
+      expect(await store.claimOutbox('s3', later(100_000), MINUTE, 10, 'b')).toEqual([]);
+      expect((await store.claimOutbox('s3', later(123_000), MINUTE, 10, 'b')).map((e) => e.id)).toEqual([b1.id]);
+      await store.releaseOutbox([b1.id], 's3');
+      expect((await store.claimOutbox('s4', later(123_000), MINUTE, 10, 'b')).map((e) => e.id)).toEqual([b1.id]);
+      await store.markSent([b1.id], later(124_000));
+      expect(await store.renewOutbox([b1.id], 's4', later(124_000), MINUTE)).toEqual([]);
+    });
+
     it('a reply given up is shown as failed and no longer blocks the chat', async () => {
       await store.withChat('a', (tx) => tx.enqueue(['a1', 'a2'], at));
       await store.withChat('a', (tx) => tx.touchContact(at, { inbound: true }));

@@ -63,4 +63,32 @@ describe('OutboxSender', () => {
     expect(await store.claimOutbox('other', new Date(Date.now() + 3_600_000), 60_000, 100)).toEqual([]);
     await store.close();
   });
+
+  it('a reply that waited past its lease for a place is not sent if another sender took it over; otherwise its claim is renewed', async () => {
+    const store = SqliteStore.open(join(tmp.dir, 'lease.db'));
+    let now = new Date('2026-12-01T15:00:00Z');
+    const clock = { now: () => now };
+    for (const chat of ['a', 'b', 'c']) await store.withChat(chat, (tx) => tx.enqueue([`${chat}1`], now));
+    const phone = heldOutbound();
+    const { log, lines } = memoryLog('warn');
+    const sender = new OutboxSender({ store, outbound: phone.outbound, clock, log, owner: 's1', leaseMs: 60_000, concurrency: 1, pollMs: 60_000 });
+    // Each chat flushed on its own (as turns do): all three claimed now, b1 and c1 wait for the one place.
+    const flush = Promise.all(['a', 'b', 'c'].map((chat) => sender.flush(chat)));
+    await until(() => phone.open.length === 1, 5_000, 'the first send');
+    expect(phone.open[0].text).toBe('a1');
+    // a1 takes 70 s: the claims on b1 and c1 run out while they wait; another server takes b1 over.
+    now = new Date(now.getTime() + 70_000);
+    const takenOver = await store.claimOutbox('s2', now, 60_000, 10, 'b');
+    expect(takenOver.map((e) => e.text)).toEqual(['b1']);
+    phone.finishOne();
+    await until(() => phone.open.length === 1, 5_000, 'the next send');
+    expect(phone.open[0].text).toBe('c1'); // b1 skipped: s2 sends it
+    phone.finishOne();
+    await flush;
+    await sender.stop();
+    expect(phone.sent.map((m) => m.text)).toEqual(['a1', 'c1']);
+    await until(() => lines.some((l) => l.includes('another sender has it')), 5_000, 'the warning');
+    expect(await store.outboxState(takenOver[0].id)).toBe(false); // still s2's to send
+    await store.close();
+  });
 });

@@ -183,9 +183,23 @@ export class PostgresStore implements Store {
     });
   }
 
-  async releaseOutbox(ids: readonly number[]): Promise<void> {
+  async releaseOutbox(ids: readonly number[], owner: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.pool.query({ name: 'pg-outbox-release', text: 'UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', values: [ids] });
+    await this.pool.query({
+      name: 'pg-outbox-release',
+      text: 'UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE id = ANY($1::bigint[]) AND lease_owner = $2 AND sent_at IS NULL',
+      values: [ids, owner],
+    });
+  }
+
+  async renewOutbox(ids: readonly number[], owner: string, now: Date, leaseMs: number): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const result = await this.pool.query<{ id: string }>({
+      name: 'pg-outbox-renew',
+      text: 'UPDATE outbox SET lease_until = $3 WHERE id = ANY($1::bigint[]) AND lease_owner = $2 AND sent_at IS NULL AND failed_at IS NULL RETURNING id',
+      values: [ids, owner, new Date(now.getTime() + leaseMs)],
+    });
+    return result.rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
 
   async markSendFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void> {

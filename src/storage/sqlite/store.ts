@@ -129,7 +129,8 @@ function statements(db: Db) {
        AND o.next_attempt_at <= @due AND (o.lease_until IS NULL OR o.lease_until <= @now) ORDER BY o.id LIMIT @limit`,
     ),
     leaseOutbox: db.prepare('UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE id = ?'),
-    releaseOutbox: db.prepare('UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE id = ? AND sent_at IS NULL'),
+    releaseOutbox: db.prepare('UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE id = ? AND lease_owner = ? AND sent_at IS NULL'),
+    renewOutbox: db.prepare('UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_owner = ? AND sent_at IS NULL AND failed_at IS NULL'),
     outboxSent: db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, lease_until = NULL, lease_owner = NULL WHERE id = ? AND forget = 0'),
     // The reply to an erasure is the only row left of that chat: once sent, it goes too.
     outboxForget: db.prepare('DELETE FROM outbox WHERE id = ? AND forget = 1'),
@@ -316,10 +317,15 @@ export class SqliteStore implements Store {
     });
   }
 
-  releaseOutbox(ids: readonly number[]): Promise<void> {
+  releaseOutbox(ids: readonly number[], owner: string): Promise<void> {
     return this.serial.run(() => {
-      for (const id of ids) this.q.releaseOutbox.run(id);
+      for (const id of ids) this.q.releaseOutbox.run(id, owner);
     });
+  }
+
+  renewOutbox(ids: readonly number[], owner: string, now: Date, leaseMs: number): Promise<number[]> {
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    return this.serial.run(() => ids.filter((id) => this.q.renewOutbox.run(until, id, owner).changes > 0));
   }
 
   markSendFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void> {
