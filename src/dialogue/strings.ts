@@ -67,6 +67,8 @@ export interface Phrasebook {
   caseDetails(details: CaseDetails): string;
   mediaReceived(type: MessageType): string;
   mediaAgain: string;
+  /** A file kept for the team while the client waits for a person (outside an emergency). */
+  mediaForTeam(type: MessageType): string;
   clarifyEmergency: string;
   emergencyYes: string;
   // Returning clients
@@ -245,6 +247,8 @@ const en: Phrasebook = {
         ? '📷 Photo received. It is saved on the case for our team.'
         : '📄 Received. It is saved on the case for our team.',
   mediaAgain: 'Received ✅ Saved on the case.',
+  mediaForTeam: (type) =>
+    `${type === 'voice' ? '🎤 Voice note received' : type === 'image' ? '📷 Photo received' : '📄 Received'}. Our team will see it with your request. I can't listen to voice notes or open files myself, so if you can, please also *type* what you need in a few words.`,
   clarifyEmergency: 'Is someone being detained, or are ICE or police there *right now*? Reply with a number:',
   emergencyYes: 'Yes, it is an emergency now',
   askForNews: 'Ask the team for news of my case',
@@ -413,6 +417,8 @@ const es: Phrasebook = {
         ? '📷 Foto recibida. Quedó guardada en el caso para nuestro equipo.'
         : '📄 Recibido. Quedó guardado en el caso para nuestro equipo.',
   mediaAgain: 'Recibido ✅ Guardado en el caso.',
+  mediaForTeam: (type) =>
+    `${type === 'voice' ? '🎤 Nota de voz recibida' : type === 'image' ? '📷 Foto recibida' : '📄 Recibido'}. Se guardó para nuestro equipo, junto con su solicitud. Yo no puedo escuchar notas de voz ni abrir archivos, así que si puede, *escriba* también en pocas palabras lo que necesita.`,
   clarifyEmergency: '¿Están deteniendo a alguien, o hay agentes de ICE o policía ahí *ahora mismo*? Responda con un número:',
   emergencyYes: 'Sí, es una emergencia ahora',
   askForNews: 'Pedir noticias de mi caso al equipo',

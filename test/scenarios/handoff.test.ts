@@ -57,6 +57,19 @@ describe('talk to a person', () => {
     expect(await say('w2', 'que es el habeas corpus')).toContain('Una persona de nuestro equipo también le responderá aquí.');
   });
 
+  it('a voice note while waiting is kept for the team (said in the client\'s language); without a request it asks to type', async () => {
+    await say('v1', 'quiero hablar con una persona');
+    const voice = { type: 'voice', attachment: { mimeType: 'audio/ogg', data: Buffer.from('OggS voice') } };
+    const kept = await say('v1', '', voice);
+    expect(kept).toContain('Se guardó para nuestro equipo');
+    expect(kept).toContain('*escriba*');
+    const media = await h.store.transcript('v1');
+    expect(media.filter((t) => t.direction === 'in').length).toBe(2);
+    // No request open: nobody will listen to it, so the client is asked to type.
+    await say('v2', 'hola');
+    expect(await say('v2', '', voice)).toContain('Aquí no puedo escuchar notas de voz');
+  });
+
   it('commands still work while waiting', async () => {
     await say('w3', 'persona');
     expect(await say('w3', 'menu')).toContain('*1* Emergencia');

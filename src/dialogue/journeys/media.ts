@@ -1,7 +1,8 @@
 /**
  * Gate: voice notes, photos, files (no words to understand). In an open emergency they are acknowledged in the
  * client's language and noted on the case for staff; while staff are writing in the chat, they see it themselves;
- * otherwise the client is asked, in their language, to type.
+ * while the client waits for the team, a file that was kept is said to be with their request (and typing is asked
+ * for too); otherwise the client is asked, in their language, to type.
  */
 import type { Draft, Kit } from '../draft';
 import { TURN_KINDS } from '../draft';
@@ -25,6 +26,11 @@ export function mediaGate(k: Kit, d: Draft): boolean {
     const key = `media:${message.type}`;
     k.say(d, last === key ? s.mediaAgain : s.mediaReceived(message.type));
     d.state = { ...d.state, urgent: { ...(d.state.urgent ?? { details: {} }), lastReply: key } };
+    return true;
+  }
+  // Waiting for the team (a person, a question, a consultation) and the file was kept: staff will see it there.
+  if (d.context.handoff && message.attachment) {
+    k.say(d, s.mediaForTeam(message.type));
     return true;
   }
   // A client never seen before has no language yet: ask in both.
