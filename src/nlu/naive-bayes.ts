@@ -127,8 +127,13 @@ export interface Prediction {
  * `knownFeatures` is 0, so callers can refuse to guess.
  */
 export function predict(model: NaiveBayesModel, features: ReadonlyMap<string, number>): Prediction {
-  const n = model.labels.length;
   const { sums, weight, known } = evidenceOf(model, features);
+  return rank(model, sums, weight, known);
+}
+
+/** The ranking for evidence summed over a message's features (see {@link evidenceOf}, {@link Evidence}). */
+export function rank(model: NaiveBayesModel, sums: Float64Array, weight: number, known: number): Prediction {
+  const n = model.labels.length;
   const scores = new Float64Array(n);
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -192,6 +197,41 @@ export function evidenceOf(model: NaiveBayesModel, features: ReadonlyMap<string,
     for (let i = 0; i < n; i++) sums[i] += w * data[at + 1 + i];
   }
   return { sums, weight, known };
+}
+
+/** Where each feature's row starts in the model's scoring table (features the model never saw are absent). */
+export function featureOffsets(model: NaiveBayesModel): ReadonlyMap<string, number> {
+  return scoringTable(model).offsets;
+}
+
+/**
+ * Evidence summed one feature occurrence at a time, by table offset: the same sums as {@link evidenceOf} over the bag
+ * (scoring is linear in a feature's weight, so repeats may come one by one), without building the bag.
+ */
+export class Evidence {
+  readonly sums: Float64Array;
+  weight = 0;
+  known = 0;
+  private readonly data: Float64Array;
+  private readonly n: number;
+
+  constructor(private readonly model: NaiveBayesModel) {
+    this.n = model.labels.length;
+    this.sums = new Float64Array(this.n);
+    this.data = scoringTable(model).data;
+  }
+
+  /** Adds one occurrence of the feature whose row starts at `at`, with weight `w`. */
+  add(at: number, w: number): void {
+    const { data, sums, n } = this;
+    this.known += 1;
+    this.weight += w * data[at];
+    for (let i = 0; i < n; i++) sums[i] += w * data[at + 1 + i];
+  }
+
+  prediction(): Prediction {
+    return rank(this.model, this.sums, this.weight, this.known);
+  }
 }
 
 /** Returns a copy of the model with other calibration constants. */

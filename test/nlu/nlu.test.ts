@@ -1,6 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadCorpus } from '../../src/nlu/corpus';
+import { intentFeatures, languageFeatures } from '../../src/nlu/features';
 import { predict, trainNaiveBayes } from '../../src/nlu/naive-bayes';
+import { normalise } from '../../src/nlu/normalise';
 import { loadOrTrain } from '../../src/nlu/model-store';
 import { projectNlu, tempDir } from '../helpers';
 
@@ -88,6 +91,31 @@ describe('saved model', () => {
       expect(loadOrTrain(intents, file).source).toBe('trained');
     } finally {
       tmp.remove();
+    }
+  });
+});
+
+describe('scoring token by token from cached rows', () => {
+  it('gives exactly what scoring the whole feature bag gives, for every message of the corpus (and again from the cache)', () => {
+    const corpus = loadCorpus(join(__dirname, '..', '..', 'intents'));
+    const texts = [...corpus.examples.map((e) => e.text), 'ICE 🚨🚨 en mi puerta 😭', 'x'.repeat(3000), '123 456', ''];
+    for (const round of [1, 2]) {
+      for (const text of texts) {
+        const u = nlu.understand(text);
+        const { tokens } = normalise(text);
+        const bag = predict(nlu.model.intent, intentFeatures(tokens, u.language, nlu.model.featureOptions));
+        if (bag.knownFeatures === 0 || u.foreignScript) {
+          expect([round, text, u.candidates]).toEqual([round, text, []]);
+          continue;
+        }
+        expect([round, text, u.top]).toEqual([round, text, bag.ranked[0].label]);
+        expect(Math.abs(u.confidence - bag.ranked[0].probability)).toBeLessThan(1e-9);
+        const language = predict(nlu.model.language, languageFeatures(tokens));
+        const pEs = language.ranked.find((r) => r.label === 'es')?.probability ?? 0;
+        if (language.knownFeatures > 0 && normalise(text).spanishMarks === 0) {
+          expect(Math.abs(u.languageConfidence - (u.language === 'es' ? pEs : 1 - pEs))).toBeLessThan(1e-9);
+        }
+      }
     }
   });
 });
