@@ -22,6 +22,7 @@ import {
 } from '../rows';
 import { addAudit, addMedia, addNote, mediaFor, SqliteDesk, type DeskStatements } from './desk';
 import { ERASURE_NOTE } from '../../privacy/erasure';
+import { startCheckpointer, SAFETY_CHECKPOINT_PAGES, type Checkpointer } from './checkpointer';
 import { openDatabase, type Db } from './database';
 
 /** Runs tasks one after another (SQLite has one writer; the connection is shared by every caller). */
@@ -205,9 +206,37 @@ export class SqliteStore implements Store {
     addMedia(this.desk.q, work.message.chat, { messageId: work.message.id, mimeType: a.mimeType, data: a.data, filename: a.filename, at });
   }
 
-  /** Opens (creating and migrating) the database file; `:memory:` for tests. */
-  static open(file: string): SqliteStore {
-    return new SqliteStore(openDatabase(file));
+  /**
+   * Opens (creating and migrating) the database file; `:memory:` for tests. WAL checkpoints move to a worker thread
+   * once the store has committed `backgroundCheckpointsAfter` times (a server, not a short-lived tool or test).
+   */
+  static open(file: string, options: { backgroundCheckpointsAfter?: number } = {}): SqliteStore {
+    const store = new SqliteStore(openDatabase(file));
+    if (file !== ':memory:') store.checkpointsAfter = options.backgroundCheckpointsAfter ?? 200;
+    return store;
+  }
+
+  /** Commits still to go before checkpoints move to a worker thread (undefined: never, e.g. `:memory:`). */
+  private checkpointsAfter: number | undefined;
+  private checkpointer: Checkpointer | undefined;
+
+  /** The background checkpointer, once started (tests and diagnostics). */
+  get backgroundCheckpoints(): Checkpointer | undefined {
+    return this.checkpointer;
+  }
+
+  private countCommit(): void {
+    if (this.checkpointsAfter === undefined || --this.checkpointsAfter > 0) return;
+    this.checkpointsAfter = undefined;
+    try {
+      this.checkpointer = startCheckpointer(this.db.name, () => {
+        // The worker is gone: SQLite's own automatic checkpoints again.
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+      this.db.pragma(`wal_autocheckpoint = ${SAFETY_CHECKPOINT_PAGES}`);
+    } catch {
+      // No worker threads here: SQLite's automatic checkpoints stay as they are.
+    }
   }
 
   accept(work: readonly InboxWork[], at: Date): Promise<{ chats: string[]; duplicates: number }> {
@@ -288,6 +317,7 @@ export class SqliteStore implements Store {
     }
     // What an erasure removed must not stay readable in the WAL: move it into the (zeroed) pages and truncate.
     if (erased) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.countCommit();
     group.forEach((item, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) item.resolve(outcome.value);
@@ -533,7 +563,9 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    return this.serial.run(() => {
+    return this.serial.run(async () => {
+      this.checkpointsAfter = undefined;
+      await this.checkpointer?.stop();
       if (this.db.open) this.db.close();
     });
   }
