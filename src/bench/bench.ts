@@ -154,7 +154,7 @@ export async function runBench(config: Config, opts: { json: boolean }, io: Io):
   const { train, test } = split(corpus.examples);
   const puente = benchPuente(train, test);
   const natural = benchNatural(train, test);
-  const sqlite = [await sqliteTurns(config, 10_000, 1), await sqliteTurns(config, 20_000, 32)];
+  const sqlite = [await sqliteTurns(10_000, 1), await sqliteTurns(20_000, 32)];
   const postgres = await benchPostgres(config);
   const memory = await memoryByChats([20_000, 100_000]).catch((err: Error) => ({ error: err.message }));
   const startup = await benchStartup();

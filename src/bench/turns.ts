@@ -86,12 +86,25 @@ export function projectNlu(config: Config): Nlu {
   return new Nlu(loadOrTrain(config.intentsDir, join(config.dataDir, 'model.json')).model, DEFAULT_DECISION);
 }
 
-/** Turns on a fresh SQLite file in a temporary folder. */
-export async function sqliteTurns(config: Config, count: number, concurrency: number): Promise<TurnsFigure> {
+/**
+ * Turns on a fresh SQLite file in a temporary folder, in a worker process started with `npm start`'s flags: a server
+ * process, not this one (whose heap holds the classifier benchmarks that ran before).
+ */
+export async function sqliteTurns(count: number, concurrency: number): Promise<TurnsFigure> {
   const dir = mkdtempSync(join(tmpdir(), 'puente-bench-'));
+  const child = fork(__filename, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...START_FLAGS] });
   try {
-    return await runTurns({ ...config, databaseUrl: undefined }, SqliteStore.open(join(dir, 'puente.db')), { count, concurrency, chatPrefix: 'c' });
+    return await new Promise<TurnsFigure>((resolve, reject) => {
+      child.on('message', (m: WorkerAnswer) => {
+        if ('ready' in m) child.send('go');
+        if ('figure' in m) resolve(m.figure);
+        if ('error' in m) reject(new Error(m.error));
+      });
+      child.once('exit', (code) => reject(new Error(`bench worker exited (${code})`)));
+      child.send({ kind: 'sqlite', file: join(dir, 'puente.db'), count, concurrency, chatPrefix: 'c' } satisfies WorkerRequest);
+    });
   } finally {
+    child.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -99,6 +112,7 @@ export async function sqliteTurns(config: Config, count: number, concurrency: nu
 /** A worker process's request and answer. */
 type WorkerRequest =
   | { kind: 'postgres'; url: string; count: number; concurrency: number; chatPrefix: string }
+  | { kind: 'sqlite'; file: string; count: number; concurrency: number; chatPrefix: string }
   | { kind: 'memory'; checkpoints: number[]; concurrency: number };
 type WorkerAnswer = { ready: true } | { figure: TurnsFigure } | { memory: { chats: number; rssMb: number }[] } | { error: string };
 
@@ -160,8 +174,8 @@ async function worker(): Promise<void> {
       process.send!({ memory: await measureMemory(request.checkpoints, request.concurrency) } satisfies WorkerAnswer);
       return;
     }
-    const config = loadConfig({ ...process.env, TRANSPORT: 'none', DATABASE_URL: request.url });
-    const store = await PostgresStore.connect(request.url, { max: Math.min(request.concurrency, 20) });
+    const config = loadConfig({ ...process.env, TRANSPORT: 'none', DATABASE_URL: request.kind === 'postgres' ? request.url : '' });
+    const store = request.kind === 'postgres' ? await PostgresStore.connect(request.url, { max: Math.min(request.concurrency, 20) }) : SqliteStore.open(request.file);
     // The model is loaded before the start signal, so the measure is turns only.
     const nlu = projectNlu(config);
     process.send!({ ready: true } satisfies WorkerAnswer);
