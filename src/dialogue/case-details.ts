@@ -235,7 +235,13 @@ export function findWhen(text: string): string | undefined {
   // "ayer" + "a las 6" read together when they follow each other.
   const rest = folded.slice(first.index + first[0].length);
   const more = new RegExp(`^\\s*(?:,\\s*)?((?:at|a las|como a las) \\d{1,2}(?::\\d{2})? ?(?:am|pm)?)\\b`).exec(rest);
-  return more ? `${first[0]} ${more[1]}` : first[0];
+  return asWritten(text, more ? `${first[0]} ${more[1]}` : first[0]);
+}
+
+/** `found` (read on the folded text) as the client wrote it, accents and capitals kept, when it can be located. */
+function asWritten(text: string, found: string): string {
+  const at = foldKeepingLength(text).toLowerCase().indexOf(found);
+  return at < 0 ? found : text.slice(at, at + found.length);
 }
 
 /** Every detail `text` states. */

@@ -139,15 +139,19 @@ export class TurnApplier {
           details: mergeDetails(open!.details, r.details), consultationId: r.consultation?.id,
         });
         break;
-      case 'renew':
-        handoff = await tx.updateHandoff(open!.id, {
-          activityAt: iso, name: open!.name ?? r.name, details: mergeDetails(open!.details, r.details), consultationId: r.consultation?.id,
-        });
+      case 'renew': {
+        // A new emergency in an open case ("ICE is at the door now" after "they took my husband this morning") is a new
+        // event: its time and place do not replace the detention's; it only fills what the case does not have yet.
+        const details = decision.again ? mergeDetails(r.details, open!.details) : mergeDetails(open!.details, r.details);
+        handoff = await tx.updateHandoff(open!.id, { activityAt: iso, name: open!.name ?? r.name, details, consultationId: r.consultation?.id });
         break;
+      }
     }
     if (!decision.notify) return;
-    // A request of another kind on an open handoff is still news of that kind (a consultation, a question).
-    const shown: HandoffRecord = decision.action === 'renew' && !decision.again ? { ...handoff, kind: r.kind, summary: r.summary } : handoff;
+    // A request of another kind on an open handoff is still news of that kind (a consultation, a question); an
+    // emergency reported again is quoted as reported now.
+    const shown: HandoffRecord =
+      decision.action === 'renew' ? (decision.again ? { ...handoff, summary: r.summary } : { ...handoff, kind: r.kind, summary: r.summary }) : handoff;
     await this.notify(tx, { type: 'handoff', handoff: shown, escalated: decision.action === 'escalate', again: decision.action === 'renew' && decision.again, consultation: r.consultation }, at);
   }
 

@@ -94,6 +94,10 @@ describe('the urgent path', () => {
     const after = await staffInbox();
     expect(after.length).toBe(before + 1);
     expect(after[after.length - 1]).toContain('(reported again)');
+    // Staff read the new report as written now; the detention's time stays the detention's.
+    expect(after[after.length - 1]).toContain('"ICE esta afuera de mi casa ahora tocando la puerta"');
+    const [handoff] = await urgentHandoffs('w4');
+    expect(handoff.details?.when).toBe('hoy en la mañana');
   });
 
   it('escalates a waiting person handoff to urgent and notifies staff of the emergency first', async () => {
