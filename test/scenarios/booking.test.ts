@@ -83,7 +83,7 @@ describe('a full booking', () => {
     expect(confirm).toContain('mié 2 dic, 9:00 a.m.');
     const done = await say('b2', 'si');
     expect(done).toContain('Solicitud enviada');
-    expect(done).toContain('Nuestro equipo le dirá el costo'); // no CONSULTATION_FEE configured: nothing invented
+    expect(done).toContain('y le dirá el costo'); // no CONSULTATION_FEE configured: nothing invented
     expect((await h.store.consultations())[0]).toMatchObject({ mode: 'office', lang: 'es', slot: { start: '2026-12-02T14:00:00.000Z', end: '2026-12-02T14:40:00.000Z' } });
   });
 
