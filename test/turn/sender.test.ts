@@ -91,4 +91,55 @@ describe('OutboxSender', () => {
     expect(await store.outboxState(takenOver[0].id)).toBe(false); // still s2's to send
     await store.close();
   });
+
+  it('keeps trying through a long outage while the 24-hour window is open, sends once when it ends, and gives up only when the window closes', async () => {
+    const store = SqliteStore.open(join(tmp.dir, 'outage.db'));
+    let now = new Date('2026-12-01T15:00:00Z');
+    const clock = { now: () => now };
+    await store.withChat('a', async (tx) => {
+      await tx.touchContact(now, { inbound: true });
+      await tx.enqueue(['a1', 'a2'], now);
+    });
+    const sent: string[] = [];
+    let down = true;
+    const outbound = { send: async (_chat: string, text: string) => { if (down) throw new Error('HTTP 503'); sent.push(text); } };
+    const sender = new OutboxSender({ store, outbound, clock, log: memoryLog('error').log, owner: 's1', pollMs: 60_000 });
+    // Twelve minutes of outage, looked at every 30 s as the poll would.
+    for (let t = 0; t < 24; t++) {
+      await sender.flush();
+      now = new Date(now.getTime() + 30_000);
+    }
+    expect(sent).toEqual([]);
+    expect(await store.failedReplies()).toEqual([]);
+    down = false;
+    now = new Date(now.getTime() + 30 * 60_000); // the longest pause
+    expect(await sender.flush()).toBe(2);
+    expect(sent).toEqual(['a1', 'a2']); // once each, in order
+    expect(await sender.flush()).toBe(0);
+    // A reply still failing when its 24-hour window closes is given up and shown to staff.
+    down = true;
+    await store.withChat('a', (tx) => tx.enqueue(['a3'], now));
+    now = new Date(Date.parse('2026-12-01T15:00:00Z') + 23.9 * 3_600_000);
+    await sender.flush();
+    now = new Date(now.getTime() + 3_600_000);
+    await sender.flush();
+    expect((await store.failedReplies()).map((f) => f.text)).toEqual(['a3']);
+    await sender.stop();
+    await store.close();
+  });
+
+  it('sends the replies a previous run left queued as soon as it starts, not at the next poll', async () => {
+    const file = join(tmp.dir, 'restart.db');
+    const first = SqliteStore.open(file);
+    await first.withChat('a', (tx) => tx.enqueue(['left behind'], new Date()));
+    await first.close();
+    const store = SqliteStore.open(file);
+    const sent: string[] = [];
+    const sender = new OutboxSender({ store, outbound: { send: async (_c: string, text: string) => void sent.push(text) }, clock: { now: () => new Date() }, log: memoryLog().log, owner: 's2', pollMs: 3_600_000 });
+    sender.start();
+    await until(() => sent.length === 1, 2_000, 'the queued reply');
+    expect(sent).toEqual(['left behind']);
+    await sender.stop();
+    await store.close();
+  });
 });
