@@ -171,10 +171,15 @@ export class Consultations {
     return !isOpen(hours, timezone, new Date(slot.start)) || !isOpen(hours, timezone, new Date(Date.parse(slot.end) - 60_000));
   }
 
-  /** An office consultation's message with the firm's address under it (left out when FIRM_ADDRESS is not set). */
+  /**
+   * An office consultation's message with the firm's address under it, a phone one's with the number the call comes
+   * from (each left out when FIRM_ADDRESS / FIRM_PHONE is not set).
+   */
   private withAddress(text: string, c: ConsultationRecord): string {
-    const address = this.ctx.deps.settings.address;
-    return c.mode === 'office' && address ? `${text}\n${STRINGS[c.lang].consultationAddress(address)}` : text;
+    const { address, phone } = this.ctx.deps.settings;
+    if (c.mode === 'office' && address) return `${text}\n${STRINGS[c.lang].consultationAddress(address)}`;
+    if (c.mode === 'phone' && phone) return `${text}\n${STRINGS[c.lang].consultationCallFrom(phone)}`;
+    return text;
   }
 
   private async update(tx: ChatTx, c: ConsultationRecord, patch: Parameters<ChatTx['updateConsultation']>[2]): Promise<ConsultationRecord> {

@@ -39,6 +39,8 @@ export interface DeskSettings {
   readonly firmName?: string;
   /** FIRM_ADDRESS: office confirmations carry it; never invented when unset. */
   readonly address?: string;
+  /** FIRM_PHONE: phone confirmations say the call comes from it (clients often ignore unknown numbers); left out when unset. */
+  readonly phone?: string;
 }
 
 /** What the desk needs. */

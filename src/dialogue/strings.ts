@@ -136,6 +136,8 @@ export interface Phrasebook {
   consultationConfirmed(when: string, mode: 'phone' | 'office'): string;
   /** The office address line of an office consultation (only when FIRM_ADDRESS is set). */
   consultationAddress(address: string): string;
+  /** The number a phone consultation's call comes from (only when FIRM_PHONE is set). */
+  consultationCallFrom(phone: string): string;
   /** Staff moved a confirmed consultation to a new time. */
   consultationRescheduled(when: string, mode: 'phone' | 'office'): string;
   /** Staff offer a time for a request that had only a preference (the client answers staff in the chat). */
@@ -324,6 +326,7 @@ const en: Phrasebook = {
   noUpcoming: 'I do not see an upcoming consultation for this number. Would you like to book one? Reply *1*.',
   consultationConfirmed: (when, mode) => `✅ Your ${mode === 'phone' ? 'phone' : 'office'} consultation is *confirmed*: *${when}*.${mode === 'phone' ? ' The attorney will call this number.' : ''} To change or cancel it, write here.`,
   consultationAddress: (address) => `📍 Our office: ${address}`,
+  consultationCallFrom: (phone) => `📞 The call will come from ${phone}. Please answer it.`,
   consultationRescheduled: (when, mode) => `🔁 Your ${mode === 'phone' ? 'phone' : 'office'} consultation was *moved* to *${when}*.${mode === 'phone' ? ' The attorney will call this number.' : ''} If that time does not work for you, write here.`,
   consultationProposed: (when, mode) => `📅 For your ${mode === 'phone' ? 'phone' : 'office'} consultation we can offer *${when}*. Does that time work for you? Reply here and we will confirm it.`,
   consultationCancelledByFirm: (when) => `❌ Your consultation (*${when}*) was cancelled by our office. Write *book a consultation* here to choose another time.`,
@@ -494,6 +497,7 @@ const es: Phrasebook = {
   noUpcoming: 'No veo una consulta próxima para este número. ¿Quiere reservar una? Responda *1*.',
   consultationConfirmed: (when, mode) => `✅ Su consulta ${mode === 'phone' ? 'por teléfono' : 'en la oficina'} está *confirmada*: *${when}*.${mode === 'phone' ? ' El abogado llamará a este número.' : ''} Para cambiarla o cancelarla, escriba aquí.`,
   consultationAddress: (address) => `📍 Nuestra oficina: ${address}`,
+  consultationCallFrom: (phone) => `📞 La llamada vendrá del ${phone}. Por favor, contéstela.`,
   consultationRescheduled: (when, mode) => `🔁 Su consulta ${mode === 'phone' ? 'por teléfono' : 'en la oficina'} se *cambió* a *${when}*.${mode === 'phone' ? ' El abogado llamará a este número.' : ''} Si ese horario no le sirve, escriba aquí.`,
   consultationProposed: (when, mode) => `📅 Para su consulta ${mode === 'phone' ? 'por teléfono' : 'en la oficina'} le podemos ofrecer *${when}*. ¿Le sirve ese horario? Responda aquí y se la confirmamos.`,
   consultationCancelledByFirm: (when) => `❌ Nuestra oficina canceló su consulta (*${when}*). Escriba *quiero una consulta* aquí para elegir otro horario.`,

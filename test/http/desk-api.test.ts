@@ -14,6 +14,7 @@ import { staffApp, type ChannelState } from './app';
 
 const PASSWORD = 'correct horse battery';
 const ADDRESS = '350 Broadway, Suite 1200, New York, NY 10013';
+const FIRM_PHONE = '+1 212-555-0100'; // 555-01xx: reserved for fiction
 const URGENT = '15551110002@c.us';
 const OTHER_TIME = '15551110003@c.us';
 const SPANISH = '15551110006@c.us';
@@ -27,7 +28,7 @@ let status: ChannelState;
 const bearer = { Authorization: `Bearer ${PASSWORD}` };
 
 beforeEach(async () => {
-  h = await harness({ env: { ADMIN_PASSWORD: PASSWORD, FIRM_ADDRESS: ADDRESS, FIRM_NAME: 'Rivera & Cho', TRUST_PROXY: '1' } });
+  h = await harness({ env: { ADMIN_PASSWORD: PASSWORD, FIRM_ADDRESS: ADDRESS, FIRM_PHONE: FIRM_PHONE, FIRM_NAME: 'Rivera & Cho', TRUST_PROXY: '1' } });
   await h.say(URGENT, 'ICE is at my door, they took my husband');
   await h.say(URGENT, 'his name is Carlos Mejia, born 1988-03-02 in Honduras');
   await h.say(URGENT, '', { type: 'voice', attachment: { mimeType: 'audio/ogg', data: VOICE } });
@@ -248,6 +249,17 @@ describe('consultations', () => {
     const moved = await request(base).post(`/api/consultations/${c.id}/schedule`).set(bearer).send({ start: '2026-12-03T14:00:00Z' });
     expect([moved.body.consultation.status, moved.body.consultation.delivery]).toEqual(['confirmed', 'sent']);
     expect(h.sent.at(-1)!.text).toBe(`🔁 Your office consultation was *moved* to *Thu, Dec 3, 9:00 AM*. If that time does not work for you, write here.\n📍 Our office: ${ADDRESS}`);
+  });
+
+  it('a phone consultation\'s confirmation says which number will call (FIRM_PHONE), in the client\'s language', async () => {
+    const chat = '15557770000@c.us';
+    const c = await h.store.withChat(chat, async (tx) => {
+      await tx.touchContact(h.clock.now(), { name: 'Lucía', lang: 'es', inbound: true });
+      return tx.insertConsultation({ mode: 'phone', name: 'Lucía Gómez', topic: 'permiso de trabajo', lang: 'es', slot: { start: '2026-12-04T15:00:00.000Z', end: '2026-12-04T15:40:00.000Z' }, at: h.clock.now().toISOString() });
+    });
+    const confirmed = await request(base).post(`/api/consultations/${c.id}/confirm`).set(bearer).send({});
+    expect(confirmed.body.consultation.delivery).toBe('sent');
+    expect(h.sent.at(-1)).toEqual({ chat, text: `✅ Su consulta por teléfono está *confirmada*: *vie 4 dic, 10:00 a.m.*. El abogado llamará a este número. Para cambiarla o cancelarla, escriba aquí.\n📞 La llamada vendrá del ${FIRM_PHONE}. Por favor, contéstela.` });
   });
 
   it('a time another client holds, a past time or a malformed one is refused, and nothing changes', async () => {

@@ -54,7 +54,7 @@ export async function createAdmin(deps: AdminDeps): Promise<Admin> {
     ...deps,
     settings: {
       timezone: config.timezone, hours: config.hours, consultationMinutes: config.consultationMinutes, bookingLeadHours: config.bookingLeadHours,
-      firmName: config.firm.name, address: config.firm.address,
+      firmName: config.firm.name, address: config.firm.address, phone: config.firm.phone,
     },
   });
   const candidate = config.adminPassword ?? randomPassword();
