@@ -4,6 +4,7 @@
  * is checked and taken atomically. After an erasure the WAL is checkpointed and truncated, and `secure_delete` has
  * zeroed what was removed, so nothing of the erased client is left in the files.
  */
+import { delegateDesk } from '../desk-delegate';
 import type { ConversationState, Effect, TurnContext } from '../../dialogue/types';
 import type { Lang } from '../../nlu/types';
 import {
@@ -11,9 +12,9 @@ import {
   type ChatTx, type ConsultationPatch, type ConsultationRecord, type ConsultationStatus, type EffectRecord, type ErasureScope,
   type FailedReply, type HandoffPatch, type HandoffRecord, type InboxItem, type InboxWork, type NewConsultation, type NewHandoff,
   type NewMessage, type NewNotification, type NotificationRecord, type OutboxEntry, type PurgeCounts, type RetentionPlan, type Store,
-  type TranscriptEntry, type TurnLoad, type TurnWrite, HANDOFF_PRIORITY,
-  type AnswerSample, type AuditEntry, type ClientSummary, type MediaRecord, type NewAudit, type NewMedia, type NewNote,
-  type NewSession, type NoteRecord, type SessionRecord, type StaffAccount, type StaffCredentials, type StaffRole,
+  type DeskStore, type TranscriptEntry, type TurnLoad, type TurnWrite, HANDOFF_PRIORITY,
+  type NewAudit, type NewMedia, type NewNote,
+  type NoteRecord,
 } from '../../store';
 import type { Interval } from '../../dialogue/types';
 import {
@@ -188,6 +189,10 @@ function statements(db: Db) {
 type Statements = ReturnType<typeof statements>;
 
 /** All of Puente's state in one SQLite database file. */
+// Its DeskStore methods are handed to its desk object (storage/sqlite/desk.ts), see delegateDesk below the class.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface SqliteStore extends DeskStore {}
+
 export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
   private readonly q: Statements;
@@ -519,34 +524,6 @@ export class SqliteStore implements Store {
     );
   }
 
-  // The staff desk (storage/sqlite/desk.ts).
-  staffAccounts(): Promise<StaffAccount[]> { return this.desk.staffAccounts(); }
-  staffByName(name: string): Promise<StaffCredentials | undefined> { return this.desk.staffByName(name); }
-  addStaff(a: { name: string; role: StaffRole; passwordHash: string; at: string }): Promise<StaffAccount | undefined> { return this.desk.addStaff(a); }
-  setStaffPassword(id: number, hash: string, at: string): Promise<void> { return this.desk.setStaffPassword(id, hash, at); }
-  removeStaff(id: number, at: string): Promise<boolean> { return this.desk.removeStaff(id, at); }
-  createSession(s: NewSession): Promise<void> { return this.desk.createSession(s); }
-  session(tokenHash: string, now: Date): Promise<SessionRecord | undefined> { return this.desk.session(tokenHash, now); }
-  endSession(tokenHash: string): Promise<void> { return this.desk.endSession(tokenHash); }
-  signInFailures(keys: readonly string[], since: Date): Promise<{ key: string; at: string }[]> { return this.desk.signInFailures(keys, since); }
-  recordSignInFailure(keys: readonly string[], at: Date, forgetBefore: Date): Promise<void> { return this.desk.recordSignInFailure(keys, at, forgetBefore); }
-  clearSignInFailures(keys: readonly string[]): Promise<void> { return this.desk.clearSignInFailures(keys); }
-  addAudit(entry: NewAudit): Promise<void> { return this.desk.addAudit(entry); }
-  audit(filter: { chat?: string; limit: number }): Promise<AuditEntry[]> { return this.desk.audit(filter); }
-  notesOf(chat: string): Promise<NoteRecord[]> { return this.desk.notesOf(chat); }
-  media(id: number): Promise<MediaRecord | undefined> { return this.desk.media(id); }
-  clients(query: { q?: string; limit: number }): Promise<ClientSummary[]> { return this.desk.clients(query); }
-  client(chat: string): Promise<ClientSummary | undefined> { return this.desk.client(chat); }
-  consultationsOf(chat: string): Promise<ConsultationRecord[]> { return this.desk.consultationsOf(chat); }
-  lastClientMessages(chat: string, limit: number): Promise<{ text: string; at: string }[]> { return this.desk.lastClientMessages(chat, limit); }
-  setting(name: string): Promise<string | undefined> { return this.desk.setting(name); }
-  initSetting(name: string, value: string, at: Date): Promise<string> { return this.desk.initSetting(name, value, at); }
-  putSetting(name: string, value: string, at: Date): Promise<void> { return this.desk.putSetting(name, value, at); }
-  answers(from: Date, minConfidence: number, limit: number): Promise<AnswerSample[]> { return this.desk.answers(from, minConfidence, limit); }
-  markedAnswers(from: Date): Promise<AnswerSample[]> { return this.desk.markedAnswers(from); }
-  markAnswer(messageId: number, by: string, at: Date): Promise<boolean> { return this.desk.markAnswer(messageId, by, at); }
-  unmarkAnswer(messageId: number): Promise<void> { return this.desk.unmarkAnswer(messageId); }
-  conversationLanguages(from: Date): Promise<{ lang: string; count: number }[]> { return this.desk.conversationLanguages(from); }
 
   ping(): Promise<boolean> {
     return this.serial.run(() => {
@@ -570,6 +547,7 @@ export class SqliteStore implements Store {
     });
   }
 }
+delegateDesk(SqliteStore);
 
 const at = (iso: string | null | undefined): Date | undefined => (iso ? new Date(iso) : undefined);
 
