@@ -3,6 +3,7 @@
  * server), audit, notes, media, clients, settings and answers marked wrong.
  */
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { inTransaction } from './transaction';
 import type {
   AnswerSample, AuditEntry, ClientSummary, ConsultationRecord, DeskStore, MediaRecord, NewAudit, NewMedia, NewNote, NewSession, NoteRecord,
   SessionRecord, StaffAccount, StaffCredentials, StaffRole,
@@ -34,20 +35,10 @@ async function one<T extends QueryResultRow>(db: Queryable, text: string, values
 export class PostgresDesk implements DeskStore {
   constructor(private readonly pool: Pool) {}
 
-  private async transaction<T>(fn: (db: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(fn: (db: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, fn);
   }
+
 
   async staffAccounts(): Promise<StaffAccount[]> {
     return (await rows<StaffRow>(this.pool, 'SELECT * FROM staff WHERE removed_at IS NULL ORDER BY lower(name)')).map(toStaff);

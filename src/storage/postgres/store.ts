@@ -10,6 +10,7 @@
  */
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { delegateDesk } from '../desk-delegate';
+import { inTransaction } from './transaction';
 import type { ConversationState, Effect, Interval, TurnContext } from '../../dialogue/types';
 import type { Lang } from '../../nlu/types';
 import { ERASURE_NOTE } from '../../privacy/erasure';
@@ -99,22 +100,11 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool, schema);
   }
 
-  /** Runs `fn` in a transaction on one client. */
   /** Runs `fn` in a transaction; `begin` may add statements to the opening round trip (the chat's lock). */
-  private async transaction<T>(fn: (db: PoolClient) => Promise<T>, begin: (db: PoolClient) => string = () => 'BEGIN'): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query(begin(client));
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(fn: (db: PoolClient) => Promise<T>, begin?: (db: PoolClient) => string): Promise<T> {
+    return inTransaction(this.pool, fn, begin);
   }
+
 
   accept(work: readonly InboxWork[], at: Date): Promise<{ chats: string[]; duplicates: number }> {
     return this.transaction(async (db) => {
