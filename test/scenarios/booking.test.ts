@@ -5,23 +5,13 @@
  */
 import { SlotTakenError, type ChatTx, type Store } from '../../src/store';
 import type { HarnessOptions } from '../helpers';
-import { scenarioSuite, type Harness as H } from './suite';
+import { options, scenarioSuite, type Harness as H } from './suite';
 
 const suite = scenarioSuite();
 let h: H;
 const open = async (options: HarnessOptions = {}): Promise<H> => (h = await suite.harness(options));
 const say = (chat: string, text: string, on: H = h) => suite.say(on, chat, text);
 const notifications = (on: H = h) => suite.staffInbox(on);
-
-/** The numbered options of a reply: "*2* Tue, Dec 1, 10:20 AM" → ["…", "Tue, Dec 1, 10:20 AM", …] (index = number). */
-function options(reply: string): string[] {
-  const out: string[] = [];
-  for (const line of reply.split('\n')) {
-    const m = /^\*(\d+)\* (.+)$/.exec(line);
-    if (m) out[Number(m[1])] = m[2];
-  }
-  return out;
-}
 
 /** Walks a client to the confirmation step; returns the time they chose as shown. */
 async function toConfirmation(chat: string, lang: 'en' | 'es', pick = 1, on: H = h): Promise<string> {

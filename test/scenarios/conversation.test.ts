@@ -6,23 +6,13 @@
  */
 import { scripted } from '../support/scripted';
 import type { HarnessOptions } from '../helpers';
-import { scenarioSuite, type Harness as H } from './suite';
+import { options, scenarioSuite, type Harness as H } from './suite';
 
 const suite = scenarioSuite();
 let h: H;
 const open = async (options: HarnessOptions = {}) => (h = await suite.harness(options));
 const say = (chat: string, text: string, extra = {}) => suite.say(h, chat, text, extra);
 const NOTICE = { en: 'no attorney–client relationship', es: 'no existe relación abogado–cliente' };
-
-/** The numbered options of a reply, by number. */
-function options(reply: string): string[] {
-  const out: string[] = [];
-  for (const line of reply.split('\n')) {
-    const m = /^\*(\d+)\* (.+)$/.exec(line);
-    if (m) out[Number(m[1])] = m[2];
-  }
-  return out;
-}
 
 describe('general information', () => {
   beforeEach(() => open());

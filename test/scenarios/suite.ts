@@ -49,3 +49,13 @@ export function scenarioSuite() {
     },
   };
 }
+
+/** The numbered options of a reply: "*2* Tue, Dec 1, 10:20 AM" → ["…", "Tue, Dec 1, 10:20 AM", …] (index = number). */
+export function options(reply: string): string[] {
+  const out: string[] = [];
+  for (const line of reply.split('\n')) {
+    const m = /^\*(\d+)\* (.+)$/.exec(line);
+    if (m) out[Number(m[1])] = m[2];
+  }
+  return out;
+}
