@@ -67,50 +67,69 @@ export function trainNaiveBayes(examples: readonly LabelledFeatures[], options: 
   if (examples.length === 0) throw new Error('naive Bayes needs at least one training example');
   const alpha = options.alpha ?? 0.1;
   const labels = [...new Set(examples.map((e) => e.label))].sort();
+  const n = labels.length;
   const index = new Map(labels.map((label, i) => [label, i]));
-  const docCounts = new Array<number>(labels.length).fill(0);
-  const totals = new Array<number>(labels.length).fill(0);
-  const counts = new Map<string, number[]>();
-  const idf = options.tfidf === false ? undefined : inverseDocumentFrequencies(examples);
-  for (const { label, features } of examples) {
+  const docCounts = new Array<number>(n).fill(0);
+  const totals = new Array<number>(n).fill(0);
+  // Features numbered in order of first appearance (one hash lookup per occurrence; the rest is array arithmetic).
+  const ids = new Map<string, number>();
+  const features: string[] = [];
+  const docs = examples.map(({ features: bag }) => {
+    const fs = new Int32Array(bag.size);
+    const ws = new Float64Array(bag.size);
+    let k = 0;
+    for (const [feature, weight] of bag) {
+      let id = ids.get(feature);
+      if (id === undefined) {
+        id = features.length;
+        ids.set(feature, id);
+        features.push(feature);
+      }
+      fs[k] = id;
+      ws[k++] = weight;
+    }
+    return { fs, ws };
+  });
+  const vocabulary = features.length;
+  const idf = options.tfidf === false ? undefined : inverseDocumentFrequencies(docs, vocabulary);
+  const counts = new Float64Array(vocabulary * n);
+  examples.forEach(({ label }, e) => {
     const li = index.get(label)!;
+    const { fs, ws } = docs[e];
     docCounts[li] += 1;
     let norm = 1;
     if (idf) {
       let squares = 0;
-      for (const [feature, weight] of features) squares += (weight * idf[feature]) ** 2;
+      for (let k = 0; k < fs.length; k++) squares += (ws[k] * idf[fs[k]]) ** 2;
       norm = Math.sqrt(squares) || 1;
     }
-    for (const [feature, weight] of features) {
-      let row = counts.get(feature);
-      if (!row) counts.set(feature, (row = new Array<number>(labels.length).fill(0)));
-      const w = (idf ? weight * idf[feature] : weight) / norm;
-      row[li] += w;
+    for (let k = 0; k < fs.length; k++) {
+      const w = (idf ? ws[k] * idf[fs[k]] : ws[k]) / norm;
+      counts[fs[k] * n + li] += w;
       totals[li] += w;
     }
-  }
-  const vocabulary = counts.size;
+  });
   const denominators = totals.map((t) => Math.log(t + alpha * vocabulary));
-  const features = [...counts.keys()];
-  const logLikelihoods: number[] = [];
-  for (const row of counts.values()) for (let li = 0; li < row.length; li++) logLikelihoods.push(Math.log(row[li] + alpha) - denominators[li]);
+  const logLikelihoods = new Float64Array(vocabulary * n);
+  for (let f = 0; f < vocabulary; f++) for (let li = 0; li < n; li++) logLikelihoods[f * n + li] = Math.log(counts[f * n + li] + alpha) - denominators[li];
   return {
     labels,
     alpha,
     sharpness: options.sharpness ?? 8,
-    logPriors: docCounts.map((n) => Math.log(n / examples.length)),
+    logPriors: docCounts.map((c) => Math.log(c / examples.length)),
     logUnseen: denominators.map((d) => Math.log(alpha) - d),
     features,
     logLikelihoods,
-    idf: idf && features.map((f) => idf[f]),
+    idf,
   };
 }
 
-function inverseDocumentFrequencies(examples: readonly LabelledFeatures[]): Record<string, number> {
-  const df = new Map<string, number>();
-  for (const { features } of examples) for (const feature of features.keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
-  const idf: Record<string, number> = Object.create(null);
-  for (const [feature, n] of df) idf[feature] = Math.log(examples.length / n) + 1;
+/** Inverse document frequency of each feature id: log(documents / documents with it) + 1. */
+function inverseDocumentFrequencies(docs: readonly { fs: Int32Array }[], vocabulary: number): Float64Array {
+  const df = new Float64Array(vocabulary);
+  for (const { fs } of docs) for (let k = 0; k < fs.length; k++) df[fs[k]] += 1;
+  const idf = new Float64Array(vocabulary);
+  for (let f = 0; f < vocabulary; f++) idf[f] = Math.log(docs.length / df[f]) + 1;
   return idf;
 }
 

@@ -89,7 +89,7 @@ function calibrate(data: readonly LabelledFeatures[], ids: readonly string[], al
   const k = 3;
   const position = new Map(data.map((d, i) => [d, i]));
   const folds = stratifiedFolds(data, k, (d) => d.label, (d) => ids[position.get(d)!] ?? '');
-  const held: { priors: number[]; sums: number[]; weight: number; truth: number }[] = [];
+  const held: { priors: number[]; sums: Float64Array; weight: number; truth: number }[] = [];
   for (let f = 0; f < k; f++) {
     const model = trainNaiveBayes(data.filter((_, i) => folds[i] !== f), { alpha });
     data.forEach((d, i) => {
@@ -98,19 +98,27 @@ function calibrate(data: readonly LabelledFeatures[], ids: readonly string[], al
       if (truth < 0) return;
       const { sums, weight } = evidenceOf(model, d.features);
       if (weight === 0) return;
-      held.push({ priors: model.logPriors, sums: [...sums], weight, truth });
+      held.push({ priors: model.logPriors, sums, weight, truth });
     });
   }
   let best = { sharpness: SHARPNESS_GRID[0], evidence: 0 };
   let bestLoss = Infinity;
+  // The same sums as scoring would make, computed in place (198 grid points × every held-out example).
+  const scores = new Float64Array(Math.max(...held.map((h) => h.sums.length), 1));
   for (const evidence of EVIDENCE_GRID) {
     for (const sharpness of SHARPNESS_GRID) {
       let loss = 0;
       for (const h of held) {
-        const scores = h.sums.map((s, i) => h.priors[i] + (sharpness * s) / (h.weight + evidence));
-        const max = Math.max(...scores);
-        const logTotal = max + Math.log(scores.reduce((acc, v) => acc + Math.exp(v - max), 0));
-        loss += logTotal - scores[h.truth];
+        const n = h.sums.length;
+        const scale = sharpness / (h.weight + evidence);
+        let max = -Infinity;
+        for (let i = 0; i < n; i++) {
+          scores[i] = h.priors[i] + h.sums[i] * scale;
+          if (scores[i] > max) max = scores[i];
+        }
+        let total = 0;
+        for (let i = 0; i < n; i++) total += Math.exp(scores[i] - max);
+        loss += max + Math.log(total) - scores[h.truth];
       }
       if (loss < bestLoss) [best, bestLoss] = [{ sharpness, evidence }, loss];
     }
