@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   testTimeout: 30000,
+  // Every core: on the 2-core CI machine Jest's default (cores − 1) runs the files one at a time.
+  maxWorkers: '100%',
   // The model is trained once per run, not once per file.
   globalSetup: '<rootDir>/test/global-setup.ts',
 };
