@@ -69,6 +69,8 @@ export const GATES: readonly (readonly [string, Gate])[] = [
 const MISS_MEMORY_MS = 30 * 60 * 1000;
 /** Detection must be at least this sure before it changes a conversation's language. */
 const SWITCH_CONFIDENCE = 0.75;
+/** …and one of its words, on its own, at least this sure. */
+const WORD_SWITCH_CONFIDENCE = 0.85;
 
 /** A new conversation's state; the language is set from the first message. */
 export function initialState(lang: Lang = 'en'): ConversationState {
@@ -157,8 +159,11 @@ export class DialogueEngine implements Kit {
       return;
     }
     if (d.state.langChosen || d.state.form || u.language === d.state.lang) return;
-    // One word is too little to change a conversation's language: "ok", "thanks" or "gracias" are said in both.
-    const clear = u.wordCount >= 2 && u.languageConfidence >= SWITCH_CONFIDENCE && (u.intent !== NONE || u.wordCount >= 3);
+    // One word is too little to change a conversation's language: "ok", "thanks" or "gracias" are said in both. Nor
+    // are words both languages use ("habeas corpus", "visa u"): at least one word must say the language on its own.
+    const clear =
+      u.wordCount >= 2 && u.languageConfidence >= SWITCH_CONFIDENCE && u.languageWordConfidence >= WORD_SWITCH_CONFIDENCE &&
+      (u.intent !== NONE || u.wordCount >= 3);
     if (clear) d.state = { ...d.state, lang: u.language };
   }
 

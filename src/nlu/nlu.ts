@@ -47,6 +47,11 @@ export interface Understanding {
   readonly language: Lang;
   /** Probability of `language`; low for one-word or mixed messages. */
   readonly languageConfidence: number;
+  /**
+   * The highest probability of `language` given by one word on its own (or 0.9 for ñ, ¿, ¡ and accents when
+   * `language` is Spanish). Low when only words both languages use point the way ("habeas corpus", "visa u").
+   */
+  readonly languageWordConfidence: number;
   /** Words (not emoji) in the message. */
   readonly wordCount: number;
   /** The message is made only of emoji. */
@@ -192,19 +197,29 @@ export class Nlu {
     return evidence.prediction();
   }
 
-  /** The language model's prediction, the same way (`predict(model.language, languageFeatures(tokens))`). */
-  private predictLanguage(tokens: readonly string[]): Prediction {
+  /**
+   * The language model's prediction, the same way (`predict(model.language, languageFeatures(tokens))`), and each
+   * word's own probability of Spanish.
+   */
+  private predictLanguage(tokens: readonly string[]): { prediction: Prediction; wordsEs: number[] } {
     const model = this.model.language;
     const offsets = featureOffsets(model);
     const evidence = new Evidence(model);
+    const wordsEs: number[] = [];
     let seen = 0;
     for (const token of tokens) {
       if (seen++ >= LANGUAGE_TOKENS) break;
       if (!speaksLanguage(token)) continue;
       const own = this.rowsOf(this.languageRows, token, () => ({ stem: undefined, features: tokenLanguageFeatures(token) }), offsets);
-      for (let i = 0; i < own.rows.length; i++) evidence.add(own.rows[i], own.weights[i]);
+      if (own.rows.length === 0) continue;
+      const word = new Evidence(model);
+      for (let i = 0; i < own.rows.length; i++) {
+        evidence.add(own.rows[i], own.weights[i]);
+        word.add(own.rows[i], own.weights[i]);
+      }
+      wordsEs.push(word.prediction().ranked.find((r) => r.label === 'es')?.probability ?? 0.5);
     }
-    return evidence.prediction();
+    return { prediction: evidence.prediction(), wordsEs };
   }
 
   private rowsOf(cache: Map<string, TokenRows>, key: string, featuresOf: () => TokenFeatures, offsets: ReadonlyMap<string, number>): TokenRows {
@@ -236,7 +251,7 @@ export class Nlu {
     const words = tokens.filter((t) => !isEmojiToken(t));
     const emojiOnly = tokens.length > 0 && words.length === 0;
     const foreignScript = normalised.foreignLetters > normalised.latinLetters;
-    const { language, languageConfidence } = this.detectLanguage(tokens, normalised.spanishMarks, hint);
+    const { language, languageConfidence, languageWordConfidence } = this.detectLanguage(tokens, normalised.spanishMarks, hint);
     const stemLang: Lang = languageConfidence >= 0.6 || !hint ? language : hint;
     const prediction = this.predictIntent(tokens, stemLang);
     const known = prediction.knownFeatures > 0 && !foreignScript;
@@ -256,20 +271,22 @@ export class Nlu {
     const otherTopic = top !== 'urgent_detention' && top !== NONE ? confidence : 0;
     const urgency = urgencyOf(tokens, urgentScore, otherTopic) ?? (intent === 'urgent_detention' ? 'possible' : undefined);
     return {
-      intent, confidence, top, candidates, language, languageConfidence,
+      intent, confidence, top, candidates, language, languageConfidence, languageWordConfidence,
       wordCount: words.length, emojiOnly, foreignScript, urgent: urgency === 'now', urgency, tokens,
     };
   }
 
-  private detectLanguage(tokens: readonly string[], spanishMarks: number, hint?: Lang): { language: Lang; languageConfidence: number } {
-    const prediction = this.predictLanguage(tokens);
+  private detectLanguage(tokens: readonly string[], spanishMarks: number, hint?: Lang): { language: Lang; languageConfidence: number; languageWordConfidence: number } {
+    const { prediction, wordsEs } = this.predictLanguage(tokens);
+    const marked = spanishMarks > 0 ? 0.9 : 0;
     if (prediction.knownFeatures === 0) {
-      if (spanishMarks > 0) return { language: 'es', languageConfidence: 0.9 };
-      return { language: hint ?? 'en', languageConfidence: 0 };
+      if (spanishMarks > 0) return { language: 'es', languageConfidence: 0.9, languageWordConfidence: marked };
+      return { language: hint ?? 'en', languageConfidence: 0, languageWordConfidence: 0 };
     }
     let pEs = prediction.ranked.find((r) => r.label === 'es')?.probability ?? 0;
     // ñ, ¿, ¡ and accented vowels are Spanish evidence the folded tokens no longer carry.
     if (spanishMarks > 0) pEs = Math.max(pEs, 1 - (1 - pEs) * 0.1);
-    return pEs >= 0.5 ? { language: 'es', languageConfidence: pEs } : { language: 'en', languageConfidence: 1 - pEs };
+    if (pEs >= 0.5) return { language: 'es', languageConfidence: pEs, languageWordConfidence: Math.max(marked, ...wordsEs) };
+    return { language: 'en', languageConfidence: 1 - pEs, languageWordConfidence: Math.max(0, ...wordsEs.map((p) => 1 - p)) };
   }
 }

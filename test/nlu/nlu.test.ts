@@ -19,6 +19,17 @@ describe('language detection on short, accentless, misspelled text', () => {
   });
 });
 
+describe('how sure single words are of the language', () => {
+  it('words both languages use say little on their own; one clear word or an accent says it', () => {
+    expect(nlu.understand('habeas corpus').languageWordConfidence).toBeLessThan(0.85);
+    expect(nlu.understand('que es habeas corpus').languageWordConfidence).toBeGreaterThan(0.95);
+    expect(nlu.understand('what is habeas corpus').languageWordConfidence).toBeGreaterThan(0.95);
+    const accented = nlu.understand('hábeas corpus');
+    expect(accented.language).toBe('es');
+    expect(accented.languageWordConfidence).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
 describe('intent classification', () => {
   it.each([
     ['what is 287g', 'about_287g'],

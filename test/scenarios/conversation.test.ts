@@ -195,6 +195,15 @@ describe('language (SPEC §3)', () => {
     expect(await say('l2', 'necesito saber cuanto cobran por la consulta')).toContain('*Costos*');
   });
 
+  it('terms both languages use ("habeas corpus", "ICE detainer") keep the conversation\'s language', async () => {
+    await say('l4', 'hi, i have a question');
+    expect(await say('l4', 'habeas corpus')).toContain('*Habeas corpus*');
+    expect((await h.store.state('l4'))?.lang).toBe('en');
+    await say('l5', 'hola, tengo una pregunta');
+    expect(await say('l5', 'ice detainer')).toContain('*Detainer de ICE');
+    expect((await h.store.state('l5'))?.lang).toBe('es');
+  });
+
   it.each(['Miguel Angel Torres', "Maria O'Brien Lopez", 'José Hernández'])('a name typed in the booking form never changes the language (%s)', async (name) => {
     await say('l3', 'english');
     await say('l3', 'i want to book a consultation');

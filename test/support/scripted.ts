@@ -29,7 +29,8 @@ export function scripted(script: Readonly<Record<string, Meaning>>): Understande
       const urgency = meaning && 'urgency' in meaning ? meaning.urgency : urgencyOf(tokens, intent === 'urgent_detention' ? confidence : 0);
       return {
         intent, confidence, top: meaning?.top ?? intent, candidates: meaning?.candidates ?? [], language,
-        languageConfidence: meaning?.languageConfidence ?? (meaning?.language ? 0.95 : 0), wordCount: words.length,
+        languageConfidence: meaning?.languageConfidence ?? (meaning?.language ? 0.95 : 0),
+        languageWordConfidence: meaning?.languageWordConfidence ?? meaning?.languageConfidence ?? (meaning?.language ? 0.95 : 0), wordCount: words.length,
         emojiOnly: tokens.length > 0 && words.length === 0, foreignScript: meaning?.foreignScript ?? false,
         urgent: urgency === 'now', urgency, tokens,
       };
