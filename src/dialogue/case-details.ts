@@ -200,16 +200,38 @@ const NAMED_PLACE = new RegExp(
   `(?:^|[^\\p{L}])(?:${CUES.map((c) => `[${c[0]}${c[0].toUpperCase()}]${c.slice(1)}`).join('|')})\\s+(?:the |la |el )?(\\p{Lu}\\p{L}+(?: \\p{Lu}\\p{L}+){0,3})`,
   'u',
 );
+/**
+ * Places clients in the firm's area name, in any case ("en newark", "in jersey city"): the five boroughs and larger
+ * towns of New York City's region and New Jersey. Written as they should be shown to staff.
+ */
+const KNOWN_PLACES = [
+  'New York', 'Nueva York', 'Manhattan', 'Brooklyn', 'Queens', 'the Bronx', 'El Bronx', 'Bronx', 'Staten Island', 'Long Island', 'Yonkers',
+  'White Plains', 'Port Chester', 'New Rochelle', 'Mount Vernon', 'Hempstead', 'Freeport', 'Brentwood', 'Central Islip', 'Riverhead',
+  'Newburgh', 'Poughkeepsie', 'Peekskill', 'Ossining', 'Sleepy Hollow', 'Spring Valley', 'Haverstraw', 'Albany', 'Buffalo', 'Rochester',
+  'Syracuse', 'New Jersey', 'Nueva Jersey', 'Newark', 'Elizabeth', 'Paterson', 'Jersey City', 'Union City', 'West New York', 'North Bergen',
+  'Passaic', 'Clifton', 'Hackensack', 'Englewood', 'Fort Lee', 'Bayonne', 'Hoboken', 'Kearny', 'Harrison', 'Irvington', 'Plainfield',
+  'Perth Amboy', 'New Brunswick', 'Edison', 'Woodbridge', 'Trenton', 'Camden', 'Lakewood', 'Toms River', 'Freehold', 'Long Branch',
+  'Asbury Park', 'Red Bank', 'Morristown', 'Dover', 'Vineland', 'Bridgeton', 'Atlantic City', 'Princeton', 'Linden', 'Hillside',
+];
+/** A known place after a cue word, any case: "en newark", "in jersey city". */
+const KNOWN_PLACE = new RegExp(
+  `(?:^|[^\\p{L}])(?:${CUES.join('|')})\\s+(?:the |la |el )?(${KNOWN_PLACES.map((p) => p.replace(/^(?:the|el) /i, '')).join('|')})(?![\\p{L}])`,
+  'iu',
+);
+const PLACE_SPELLING = new Map(KNOWN_PLACES.map((p) => [foldAccents(p.replace(/^(?:the|el) /i, '')), p.replace(/^el /i, '')]));
+
 const NOT_PLACES = new Set(['ice', 'i', 'english', 'spanish', 'espanol', 'ingles', 'the', 'a-number']);
 
 /** Where it happened: "in Elizabeth", "at his job", "en la casa", "afuera del trabajo en Newark". */
 export function findPlace(text: string): string | undefined {
   const line = text.replace(/\s+/g, ' ');
   // The place mentioned first wins: "at his job in Elizabeth" is the job, "outside the Home Depot" the store.
-  const found = [NAMED_PLACE.exec(line), NOUN_PLACE.exec(line)].filter((x): x is RegExpExecArray => x !== null);
+  const known = KNOWN_PLACE.exec(line);
+  const found = [NAMED_PLACE.exec(line), NOUN_PLACE.exec(line), known].filter((x): x is RegExpExecArray => x !== null);
   const m = found.sort((a, b) => a.index - b.index || b[1].length - a[1].length)[0];
   if (!m) return undefined;
-  const place = m[1].trim();
+  // A known place typed in lower case is shown as it is spelled ("newark" → "Newark").
+  const place = m === known && m[1] === m[1].toLowerCase() ? (PLACE_SPELLING.get(foldAccents(m[1])) ?? m[1]) : m[1].trim();
   const folded = foldAccents(place);
   if (NOT_PLACES.has(folded) || findCountry(place) || Object.hasOwn(MONTHS, folded)) return undefined;
   if (/^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo)$/.test(folded)) return undefined;

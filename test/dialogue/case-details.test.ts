@@ -64,6 +64,11 @@ describe('each reader', () => {
     ['en la casa de mi mama', 'casa de mi mama'],
     ['in the morning', undefined],
     ['en Nueva York', 'Nueva York'],
+    ['ICE lo agarro esta mañana en newark', 'Newark'],
+    ['picked up in jersey city this morning', 'Jersey City'],
+    ['lo detuvieron en el bronx', 'Bronx'],
+    ['in the bronx', 'Bronx'],
+    ['en elizabethtown gas', undefined],
   ])('place in "%s"', (text, expected) => expect(findPlace(text)).toBe(expected));
 
   it.each([
