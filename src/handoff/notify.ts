@@ -120,6 +120,9 @@ export const RETRY_DELAYS_MS: readonly number[] = [30_000, 120_000, 600_000, 1_8
  * servers every notification goes out once, and one left by a server that died is sent by another. One flush runs at
  * a time in a process.
  */
+/** Notifications sent in one flush at most (the next flush goes on). */
+const MAX_PER_FLUSH = 50;
+
 export class NotificationDispatcher {
   private running: Promise<{ sent: number; failed: number }> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -149,14 +152,18 @@ export class NotificationDispatcher {
     const delays = this.deps.retryDelaysMs ?? RETRY_DELAYS_MS;
     let sent = 0;
     let failed = 0;
-    let due;
-    try {
-      due = await store.claimNotifications(this.deps.owner, clock.now(), this.deps.leaseMs ?? 60_000, 50);
-    } catch (err) {
-      log.error({ err }, 'could not read staff notifications');
-      return { sent, failed };
-    }
-    for (const n of due) {
+    // One claimed at a time, most urgent first: a claim only has to outlast one send (never a queue of slow ones, whose
+    // leases could run out before their turn and let another server send them too), and an alert that arrives
+    // meanwhile goes next.
+    while (sent + failed < MAX_PER_FLUSH) {
+      let n;
+      try {
+        [n] = await store.claimNotifications(this.deps.owner, clock.now(), this.deps.leaseMs ?? 60_000, 1);
+      } catch (err) {
+        log.error({ err }, 'could not read staff notifications');
+        return { sent, failed };
+      }
+      if (!n) break;
       try {
         await notifier.notify(n.recipient!, n.text);
         await store.markNotificationSent(n.id, clock.now());

@@ -161,7 +161,7 @@ export class OutboxSender {
     else await new Promise<void>((go) => this.waitingForSlot.push(go));
     try {
       if (!(await this.stillOurs(entry, leaseUntil))) return false;
-      return await this.sendAndRecord(entry);
+      return await this.sendAndRecord(entry, this.keepClaim(entry));
     } finally {
       const next = this.waitingForSlot.shift();
       if (next) next();
@@ -183,11 +183,35 @@ export class OutboxSender {
     return false;
   }
 
-  private async sendAndRecord(entry: OutboxEntry): Promise<boolean> {
+  /**
+   * Keeps the claim on a reply alive while it is being sent (renewed every third of the lease), so a slow send is never
+   * taken over and sent again by another sender; only a dead process lets its claims run out. Returns the function that
+   * stops the renewals and waits for the one under way.
+   */
+  private keepClaim(entry: OutboxEntry): () => Promise<void> {
+    const { store, clock, log, owner } = this.deps;
+    let renewing: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      renewing = store.renewOutbox([entry.id], owner, clock.now(), this.lease).then(
+        (ids) => {
+          if (ids.length === 0) log.warn({ chat: maskChat(entry.chat), outbox: entry.id }, 'claim on a reply lost while it was being sent');
+        },
+        (err) => log.error({ err, chat: maskChat(entry.chat), outbox: entry.id }, 'could not renew the claim on a reply being sent'),
+      );
+    }, Math.max(1, Math.floor(this.lease / 3)));
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await renewing;
+    };
+  }
+
+  private async sendAndRecord(entry: OutboxEntry, stopRenewing: () => Promise<void>): Promise<boolean> {
     const { store, outbound, clock, log } = this.deps;
     try {
       await outbound.send(entry.chat, entry.text);
     } catch (err) {
+      await stopRenewing();
       const now = clock.now();
       const retryAt = this.retryAt(entry, now);
       const reason = err instanceof Error ? err.message : String(err);
@@ -197,6 +221,7 @@ export class OutboxSender {
       else log.error(fields, 'send failed for good (the 24-hour window closed); shown to staff');
       return false;
     }
+    await stopRenewing();
     try {
       await this.recordSent(entry.id);
     } catch (err) {

@@ -92,6 +92,27 @@ describe('OutboxSender', () => {
     await store.close();
   });
 
+  it('a send slower than the lease keeps its claim: no other sender takes the reply over while it is being sent', async () => {
+    const store = SqliteStore.open(join(tmp.dir, 'slow.db'));
+    await store.withChat('a', (tx) => tx.enqueue(['a1'], new Date()));
+    const phone = heldOutbound();
+    const sender = new OutboxSender({ store, outbound: phone.outbound, clock: { now: () => new Date() }, log: memoryLog().log, owner: 's1', leaseMs: 1_000, concurrency: 1, pollMs: 60_000 });
+    const flush = sender.flush('a');
+    await until(() => phone.open.length === 1, 5_000, 'the send');
+    // Two and a half leases long, another server keeps looking for replies whose claim ran out.
+    const end = Date.now() + 2_500;
+    while (Date.now() < end) {
+      expect(await store.claimOutbox('s2', new Date(), 1_000, 10)).toEqual([]);
+      await new Promise((done) => setTimeout(done, 25));
+    }
+    phone.finishOne();
+    expect(await flush).toBe(1);
+    await sender.stop();
+    expect(phone.sent.map((m) => m.text)).toEqual(['a1']);
+    expect(await store.claimOutbox('s2', new Date(Date.now() + 3_600_000), 300, 10)).toEqual([]);
+    await store.close();
+  });
+
   it('keeps trying through a long outage while the 24-hour window is open, sends once when it ends, and gives up only when the window closes', async () => {
     const store = SqliteStore.open(join(tmp.dir, 'outage.db'));
     let now = new Date('2026-12-01T15:00:00Z');
