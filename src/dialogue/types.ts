@@ -119,6 +119,8 @@ export interface UrgentState {
   readonly details: CaseDetails;
   /** Key of the last acknowledgement sent, so the same line is never sent twice in a row. */
   readonly lastReply?: string;
+  /** When the client last reported agents at the door (ISO): the same emergency while it goes on. */
+  readonly doorAt?: string;
 }
 
 /** A topic answered recently (for "asked again" reminders and follow-ups read in context). */

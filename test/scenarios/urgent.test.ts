@@ -107,6 +107,19 @@ describe('the urgent path', () => {
     expect(handoff.details?.when).toBe('hoy en la mañana');
   });
 
+  it('agents at the door said again while staff talk with the client about them is the same emergency: no second alert over staff', async () => {
+    await say('w5', 'ICE is outside my house right now banging on the door');
+    await h.runner.staffMessage('w5', 'This is Ana from the office. Are they still outside? Do not open the door.');
+    const before = (await staffInbox()).length;
+    h.clock.advance(MINUTE);
+    expect(await say('w5', 'yes they are still here')).toBe('');
+    expect((await staffInbox()).length).toBe(before);
+    // Forty minutes on, agents at the door are a new emergency again.
+    h.clock.advance(40 * MINUTE);
+    expect(await say('w5', 'they are back outside my door')).toContain(RIGHTS.en);
+    expect((await staffInbox()).length).toBe(before + 1);
+  });
+
   it('escalates a waiting person handoff to urgent and notifies staff of the emergency first', async () => {
     await say('w5', 'agent');
     await say('w5', 'ICE agents just arrested my husband outside');

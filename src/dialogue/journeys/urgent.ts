@@ -14,6 +14,8 @@ import type { CaseDetails, Choice } from '../types';
 
 /** After this long, an emergency reported again in an open case is news (staff alerted again) whatever its words. */
 const REALERT_AFTER_MS = 2 * 3_600_000;
+/** Agents reported at the door again within this long, while staff talk with the client, are the same emergency. */
+const SAME_DOOR_MS = 30 * 60_000;
 
 /** True while the chat has an open emergency case. */
 export function urgentOpen(d: Draft): boolean {
@@ -37,12 +39,24 @@ export function emergencyGate(k: Kit, d: Draft): boolean {
   if (d.command?.type !== 'urgent') {
     const u = k.understand(d);
     if (u.urgency !== 'now') return false;
-    const open = d.context.handoff;
-    if (open?.kind === 'urgent' && !atTheDoor(u.tokens) && d.now.getTime() - Date.parse(open.activityAt) < REALERT_AFTER_MS) return false;
+    if (urgentOpen(d) && !newEmergency(k, d, atTheDoor(u.tokens))) return false;
     k.followLanguage(d);
   }
   k.urgent(d);
   return true;
+}
+
+/**
+ * In an open emergency case, whether an urgent message is a new emergency (the rights again, staff alerted again):
+ * agents at the door — unless staff are already talking with the client about agents at the door ("yes they are still
+ * here" answers them) — or any emergency once the case has been quiet for hours.
+ */
+function newEmergency(k: Kit, d: Draft, door: boolean): boolean {
+  const quietFor = d.now.getTime() - Date.parse(d.context.handoff!.activityAt);
+  if (!door) return quietFor >= REALERT_AFTER_MS;
+  const doorAt = d.state.urgent?.doorAt;
+  const sameDoor = doorAt !== undefined && d.now.getTime() - Date.parse(doorAt) < SAME_DOOR_MS;
+  return !(sameDoor && staffActive(k, d));
 }
 
 /** The urgent path: the rights now, how to find the person and what to send us, the case opened and staff alerted. */
@@ -55,7 +69,7 @@ export function urgentPath(k: Kit, d: Draft): void {
   d.state = {
     ...d.state,
     misses: 0, missed: undefined, choices: [], form: undefined,
-    urgent: { handoffId: d.context.handoff?.id, details, lastReply: 'alert' },
+    urgent: { handoffId: d.context.handoff?.id, details, lastReply: 'alert', doorAt: atDoor(k, d) ? d.now.toISOString() : d.state.urgent?.doorAt },
   };
   d.effects.push({
     type: 'handoff.requested', kind: 'urgent', lang: d.state.lang, summary: summarise(d.text || d.state.urgent?.details.name || 'emergency'),
@@ -72,9 +86,14 @@ export function urgentPath(k: Kit, d: Draft): void {
   const named = (['name', 'birthDate', 'country', 'aNumber', 'place'] as const).some((f) => found[f]);
   const captured = named ? s.urgentCaptured(describe(k, d, found)) : '';
   // Agents at the door and nobody named: the locator is for if they take someone.
-  const ifTaken = !named && d.text && d.command?.type !== 'urgent' && atTheDoor(k.understand(d).tokens) ? s.urgentIfTaken : '';
+  const ifTaken = !named && atDoor(k, d) ? s.urgentIfTaken : '';
   const find = k.composer.section('urgent_detention', 'find', d.state.lang) ?? s.urgentFind;
   k.say(d, [ifTaken ? `${ifTaken}\n${find}` : find, captured].filter(Boolean).join('\n\n'));
+}
+
+/** The message (not the `urgente` command) says agents are at the door. */
+function atDoor(k: Kit, d: Draft): boolean {
+  return Boolean(d.text) && d.command?.type !== 'urgent' && atTheDoor(k.understand(d).tokens);
 }
 
 /**
