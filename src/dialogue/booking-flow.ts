@@ -147,7 +147,7 @@ export class BookingFlow {
     // A leading "no," answers the question; what follows is the time wanted ("no, thursday morning instead").
     const rest = text.replace(/^\s*(?:no|nope|nah)\b[\s,.;:!-]*/i, '');
     const wish = rest && bareNumber(rest) === undefined && parseYesNo(rest) !== 'yes' && parseYesNo(rest) !== 'no' ? parseSlotAnswer(rest, { offered: [], free: this.free(d), tz: this.settings.timezone, now: d.now }) : undefined;
-    const yes = wantsAnotherTime(text) || ruledOut.length > 0 || (wish !== undefined && wish.kind !== 'other') ? 'no' : parseYesNo(text);
+    const yes = wantsAnotherTime(text) || (wish !== undefined && wish.kind !== 'other') ? 'no' : parseYesNo(text);
     if (yes === undefined) return this.reask(d, form, u);
     if (yes === 'no') {
       this.host.say(d, s.notBooked);

@@ -7,6 +7,7 @@
  * text, and returns a value only when the wording is clear. Lookups use Sets and Maps, never plain objects, so no
  * client text can reach an inherited property.
  */
+import { daysRuledOut } from '../booking/answers';
 import { foldAccents, normalise, squeezeRepeats } from '../nlu/normalise';
 
 /** Lower-case, accent-folded, squeezed text with punctuation as spaces: what the phrase patterns below read. */
@@ -32,11 +33,14 @@ export function wantsToLeave(text: string): boolean {
   return LEAVE.test(t) && !NAME_CUE.test(t);
 }
 
-const ANOTHER_TIME = / (?:otro dia|otra fecha|otra hora|otro horario|another (?:day|time|date)|different (?:day|time|date)|other (?:day|time)|not that (?:day|time)|ese dia no|a esa hora no|cant (?:do|make) (?:it|that|\w+day))/;
+const ANOTHER_TIME = / (?:otro dia|otra fecha|otra hora|otro horario|another (?:day|time|date)|different (?:day|time|date)|other (?:day|time)|not that (?:day|time)|ese dia no|a esa hora no|cant (?:do|make) (?:it|that))/;
 
-/** "otro día", "another time", "can't do wednesday": a different time than the one on the table. */
+/**
+ * "otro día", "another time", or a day the client cannot do ("can't do wednesday", "no puedo el miércoles"): a
+ * different time than the one on the table.
+ */
 export function wantsAnotherTime(text: string): boolean {
-  return has(text, ANOTHER_TIME);
+  return has(text, ANOTHER_TIME) || daysRuledOut(text).length > 0;
 }
 
 // ── privacy ─────────────────────────────────────────────────────────────────────────────────────────────────────────

@@ -323,14 +323,18 @@ describe('managing an upcoming consultation', () => {
     expect((await h.store.consultations())[0].status).toBe('requested');
   });
 
-  it('"hey actually i cant do tuesday" after booking offers to move it, with no Tuesday among the times', async () => {
+  it.each([
+    ['en', 'hey actually i cant do tuesday', /^Tue/],
+    ['es', 'oye mejor no puedo el martes', /^mar/],
+  ] as const)('%s: "%s" after booking offers to move it, with no such day among the times', async (lang, text, day) => {
     await open();
-    await toConfirmation('m4', 'en', 1);
-    await say('m4', 'yes');
-    const reply = await say('m4', 'hey actually i cant do tuesday');
+    await toConfirmation(`m4-${lang}`, lang, 1);
+    await say(`m4-${lang}`, lang === 'en' ? 'yes' : 'si');
+    const reply = await say(`m4-${lang}`, text);
+    expect(reply).toMatch(lang === 'en' ? /next available times/ : /próximos horarios libres/);
     const offered = options(reply).filter(Boolean);
     expect(offered.length).toBeGreaterThan(2);
-    for (const option of offered.slice(0, -1)) expect(option).not.toMatch(/^Tue/);
+    for (const option of offered.slice(0, -1)) expect(option).not.toMatch(day);
   });
 
   it('moves it to another time, back to "requested", and tells staff', async () => {
