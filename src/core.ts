@@ -3,7 +3,6 @@
  * and periodic jobs. `main.ts` adds a channel and the HTTP server; tests and the bench call {@link createCore} with
  * their own clock, channel, understander or store, so they run exactly what production runs.
  */
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Notifier, Outbound } from './channels/channel';
@@ -21,6 +20,7 @@ import { retentionPlan } from './privacy/retention';
 import { openStore } from './storage/open';
 import type { PurgeCounts, Store } from './store';
 import { TurnApplier } from './turn/apply';
+import { deadOnThisHost, processAlive, senderName } from './turn/claims';
 import { TurnRunner } from './turn/runner';
 import { OutboxSender } from './turn/sender';
 
@@ -119,7 +119,7 @@ export interface Core {
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { config, log } = options;
   const clock = options.clock ?? systemClock;
-  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const owner = options.owner ?? senderName(hostname(), process.pid);
   const store = options.store ?? (await openStore(config, log));
   const nlu = options.understander ? undefined : createNlu(config, log);
   const engine = new DialogueEngine({ nlu: options.understander ?? nlu!, composer: createComposer(config), settings: engineSettings(config) });
@@ -142,6 +142,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   return {
     store, engine, runner, applier, sender, notifications, nlu, owner, purge,
     start: async () => {
+      // Claims a previous run on this machine held when it died go back now, not when they run out.
+      const dead = deadOnThisHost(await store.claimOwners(clock.now()), owner, hostname(), processAlive);
+      if (dead.length > 0) log.info({ released: await store.releaseClaimsOf(dead) }, 'claims of an earlier run on this machine given back');
       sender.start();
       notifications.start();
       await runner.sweep();

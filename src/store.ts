@@ -428,6 +428,13 @@ export interface Store extends DeskStore {
    * claimed by another sender after the lease ran out). Resolves with the ids still held.
    */
   renewOutbox(ids: readonly number[], owner: string, now: Date, leaseMs: number): Promise<number[]>;
+  /** The senders holding a claim on a reply or a staff notification that has not run out at `now`. */
+  claimOwners(now: Date): Promise<string[]>;
+  /**
+   * Gives back every claim of `owners` on replies and staff notifications (senders known to be dead: a server that
+   * restarted on this machine), so they go out now instead of when the claims run out. Resolves with how many.
+   */
+  releaseClaimsOf(owners: readonly string[]): Promise<number>;
   /** A failed attempt: retry at `retryAt`, or give up (the reply is shown to staff as failed) when undefined. */
   markSendFailed(id: number, error: string, retryAt: Date | undefined, at: Date): Promise<void>;
   /** When the next reply waiting for a retry becomes due, if any. */

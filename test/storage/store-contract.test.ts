@@ -270,6 +270,23 @@ describe.each(backends)('%s store', (_name, make) => {
       expect(await store.renewOutbox([b1.id], 's4', later(124_000), MINUTE)).toEqual([]);
     });
 
+    it('the claims of a dead sender on replies and notifications are listed and given back at once; others are kept', async () => {
+      await store.withChat('a', (tx) => tx.enqueue(['a1'], at));
+      await store.withChat('b', (tx) => tx.enqueue(['b1'], at));
+      await store.withChat('a', (tx) => tx.addNotifications([
+        { chat: 'a', event: 'handoff', priority: 0, recipient: '1555', text: 'urgent', at: at.toISOString(), notBefore: at.toISOString() },
+      ]));
+      await store.claimOutbox('dead', at, MINUTE, 1, 'a');
+      await store.claimOutbox('live', at, MINUTE, 1, 'b');
+      await store.claimNotifications('dead', at, MINUTE, 10);
+      expect((await store.claimOwners(at)).sort()).toEqual(['dead', 'live']);
+      expect(await store.claimOwners(later(2 * MINUTE))).toEqual([]); // run out: nothing held
+      expect(await store.releaseClaimsOf(['dead'])).toBe(2);
+      expect((await store.claimOutbox('new', at, MINUTE, 10)).map((e) => e.text)).toEqual(['a1']);
+      expect((await store.claimNotifications('new', at, MINUTE, 10)).map((n) => n.text)).toEqual(['urgent']);
+      expect(await store.releaseClaimsOf([])).toBe(0);
+    });
+
     it('a reply given up is shown as failed and no longer blocks the chat', async () => {
       await store.withChat('a', (tx) => tx.enqueue(['a1', 'a2'], at));
       await store.withChat('a', (tx) => tx.touchContact(at, { inbound: true }));

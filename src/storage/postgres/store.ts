@@ -187,6 +187,27 @@ export class PostgresStore implements Store {
     });
   }
 
+  async claimOwners(now: Date): Promise<string[]> {
+    return (await rows<{ owner: string }>(
+      this.pool, 'pg-claim-owners',
+      `SELECT lease_owner AS owner FROM outbox WHERE sent_at IS NULL AND lease_owner IS NOT NULL AND lease_until > $1
+       UNION SELECT lease_owner FROM notifications WHERE sent_at IS NULL AND lease_owner IS NOT NULL AND lease_until > $1`,
+      [now],
+    )).map((r) => r.owner);
+  }
+
+  async releaseClaimsOf(owners: readonly string[]): Promise<number> {
+    if (owners.length === 0) return 0;
+    const row = await one<{ n: string }>(
+      this.pool, 'pg-release-owners',
+      `WITH o AS (UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = ANY($1::text[]) AND sent_at IS NULL RETURNING 1),
+            n AS (UPDATE notifications SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = ANY($1::text[]) AND sent_at IS NULL RETURNING 1)
+       SELECT (SELECT COUNT(*) FROM o) + (SELECT COUNT(*) FROM n) AS n`,
+      [owners],
+    );
+    return Number(row?.n ?? 0);
+  }
+
   async renewOutbox(ids: readonly number[], owner: string, now: Date, leaseMs: number): Promise<number[]> {
     if (ids.length === 0) return [];
     const result = await this.pool.query<{ id: string }>({

@@ -132,6 +132,12 @@ function statements(db: Db) {
     ),
     leaseOutbox: db.prepare('UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE id = ?'),
     releaseOutbox: db.prepare('UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE id = ? AND lease_owner = ? AND sent_at IS NULL'),
+    claimOwners: db.prepare<{ now: string }, { owner: string }>(
+      `SELECT lease_owner AS owner FROM outbox WHERE sent_at IS NULL AND lease_owner IS NOT NULL AND lease_until > @now
+       UNION SELECT lease_owner FROM notifications WHERE sent_at IS NULL AND lease_owner IS NOT NULL AND lease_until > @now`,
+    ),
+    releaseOwnerOutbox: db.prepare('UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = ? AND sent_at IS NULL'),
+    releaseOwnerNotifications: db.prepare('UPDATE notifications SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = ? AND sent_at IS NULL'),
     renewOutbox: db.prepare('UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_owner = ? AND sent_at IS NULL AND failed_at IS NULL'),
     outboxSent: db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, lease_until = NULL, lease_owner = NULL WHERE id = ? AND forget = 0'),
     // The reply to an erasure is the only row left of that chat: once sent, it goes too.
@@ -356,6 +362,16 @@ export class SqliteStore implements Store {
     return this.serial.run(() => {
       for (const id of ids) this.q.releaseOutbox.run(id, owner);
     });
+  }
+
+  claimOwners(now: Date): Promise<string[]> {
+    return this.serial.run(() => this.q.claimOwners.all({ now: now.toISOString() }).map((r) => r.owner));
+  }
+
+  releaseClaimsOf(owners: readonly string[]): Promise<number> {
+    return this.serial.run(() =>
+      this.db.transaction(() => owners.reduce((n, owner) => n + this.q.releaseOwnerOutbox.run(owner).changes + this.q.releaseOwnerNotifications.run(owner).changes, 0))(),
+    );
   }
 
   renewOutbox(ids: readonly number[], owner: string, now: Date, leaseMs: number): Promise<number[]> {
