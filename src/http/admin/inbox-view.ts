@@ -22,7 +22,7 @@ function queueRow(item: InboxItem): Html {
 <span class="q-kind">${kindBadge(item.kind)}</span>
 <span class="q-who"><strong>${item.name ?? item.phone}</strong><span class="muted">${item.name ? item.phone : 'name not given'}</span></span>
 <span class="q-summary" lang="${item.lang}">${item.detailsLine ? html`<span class="q-details">${item.detailsLine}</span>` : ''}${item.headline}${latest && latest !== item.headline ? html`<span class="latest">Latest: “${latest}”</span>` : ''}</span>
-<span class="q-meta">${item.answered ? html`<span class="answered">Answered after ${humanWait(item.waitingMinutes)}</span>` : html`<span class="wait" title="waiting since the request">${humanWait(item.waitingMinutes)}</span>`}<span class="muted">${languageName(item.lang)}</span>${item.claimedBy ? html`<span class="claimed">${item.claimedBy}</span>` : ''}</span>
+<span class="q-meta">${item.answered ? html`<span class="answered">${item.waitingMinutes < 1 ? 'Answered within a minute' : html`Answered after ${humanWait(item.waitingMinutes)}`}</span>` : html`<span class="wait" title="waiting since the request">${humanWait(item.waitingMinutes)}</span>`}<span class="muted">${languageName(item.lang)}</span>${item.claimedBy ? html`<span class="claimed">${item.claimedBy}</span>` : ''}</span>
 </a></li>`;
 }
 
