@@ -323,8 +323,10 @@ export interface RetentionPlan {
   readonly notesBefore: string;
   /** Audit entries older than this lose the chat and detail they name. */
   readonly auditBefore: string;
-  /** Staff sessions and sign-in failures that ended before this go. */
+  /** Staff sessions that ended before this go. */
   readonly expiredBefore: string;
+  /** Failed sign-ins older than this go (they no longer count toward any limit). */
+  readonly signInFailuresBefore: string;
 }
 
 /** What a purge removed. */
@@ -521,9 +523,8 @@ export interface SessionRecord {
   readonly expiresAt: string;
 }
 
-/** One staff action, as the audit list shows it. */
-export interface AuditEntry {
-  readonly id: number;
+/** An audit entry to write (the chat comes from the transaction, or is given for store-level entries). */
+export interface NewAudit {
   readonly at: string;
   /** The staff account's name (kept after the account is removed). */
   readonly actor: string;
@@ -536,25 +537,9 @@ export interface AuditEntry {
   readonly detail?: string;
 }
 
-/** An audit entry to write (the chat comes from the transaction, or is given for store-level entries). */
-export interface NewAudit {
-  readonly actor: string;
-  readonly action: string;
-  readonly chat?: string;
-  readonly handoffId?: number;
-  readonly consultationId?: number;
-  readonly detail?: string;
-  readonly at: string;
-}
-
-/** An internal note on a client (and, optionally, one of their cases); never sent to the client. */
-export interface NoteRecord {
+/** One staff action, as the audit list shows it. */
+export interface AuditEntry extends NewAudit {
   readonly id: number;
-  readonly chat: string;
-  readonly handoffId?: number;
-  readonly author: string;
-  readonly text: string;
-  readonly at: string;
 }
 
 export interface NewNote {
@@ -562,6 +547,12 @@ export interface NewNote {
   readonly author: string;
   readonly text: string;
   readonly at: string;
+}
+
+/** An internal note on a client (and, optionally, one of their cases); never sent to the client. */
+export interface NoteRecord extends NewNote {
+  readonly id: number;
+  readonly chat: string;
 }
 
 /** A kept voice note, photo or file, without its bytes. */
@@ -586,6 +577,22 @@ export interface NewMedia {
   readonly data: Buffer;
   readonly filename?: string;
   readonly at: string;
+}
+
+/** What a client's message carried (voice note, photo, file), as it is kept; undefined for a message without one. */
+export function attachmentMedia(message: InboundMessage, at: string): NewMedia | undefined {
+  const a = message.attachment;
+  return a && { messageId: message.id, mimeType: a.mimeType, data: a.data, filename: a.filename, at };
+}
+
+/**
+ * The voice note, photo or file of a client's message, kept for staff: stored now when the channel handed it over
+ * with the message, or found where the inbox kept it when the message was accepted first. Undefined for text.
+ */
+export async function keepMessageMedia(tx: ChatTx, message: InboundMessage, at: Date): Promise<number | undefined> {
+  const media = attachmentMedia(message, at.toISOString());
+  if (media) return tx.addMedia(media);
+  return message.type === 'text' ? undefined : tx.mediaFor(message.id);
 }
 
 /** A client as the client list shows it. */

@@ -13,7 +13,6 @@ import type { Config } from '../config';
 import { PostgresStore } from '../storage/postgres/store';
 import { memoryByChats, percentiles, postgresTurns, sqliteTurns, START_FLAGS, type Latency, type TurnsFigure } from './turns';
 
-export type { Latency } from './turns';
 import { loadCorpus, type Example } from '../nlu/corpus';
 import { stratifiedFolds } from '../nlu/folds';
 import { DEFAULT_DECISION, Nlu, trainModel } from '../nlu/nlu';

@@ -49,7 +49,7 @@ const CONVERSATION = ['hola', 'what is 287g', 'que es un habeas corpus', 'my usc
  * Runs `count` turns over `concurrency` chats at a time on `store`, message times 10 s apart per chat (no flood).
  * `chatPrefix` keeps runs on one database apart.
  */
-export async function runTurns(
+async function runTurns(
   config: Config,
   store: Store,
   options: { count: number; concurrency: number; chatPrefix: string; nlu?: Nlu; messagesPerChat?: number; onProgress?: (done: number) => void },

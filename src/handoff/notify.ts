@@ -115,14 +115,14 @@ export function notificationPlanner(settings: PlannerSettings): NotificationPlan
 /** Waits between attempts of a failing notification; after the last, it is given up (and stays visible as failed). */
 export const RETRY_DELAYS_MS: readonly number[] = [30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000];
 
+/** Notifications sent in one flush at most (the next flush goes on). */
+const MAX_PER_FLUSH = 50;
+
 /**
  * Sends due notifications, retrying failures with back-off. Each is claimed with a lease first, so with several
  * servers every notification goes out once, and one left by a server that died is sent by another. One flush runs at
  * a time in a process.
  */
-/** Notifications sent in one flush at most (the next flush goes on). */
-const MAX_PER_FLUSH = 50;
-
 export class NotificationDispatcher {
   private running: Promise<{ sent: number; failed: number }> | undefined;
   private timer: NodeJS.Timeout | undefined;

@@ -20,7 +20,8 @@ export function retentionPlan(now: Date, retentionDays: number): RetentionPlan {
     mediaBefore: cutoff,
     notesBefore: cutoff,
     auditBefore: cutoff,
-    // Sessions and sign-in failures are kept no longer than they count.
+    // Sessions and sign-in failures are kept no longer than they count (failures: a day, well past every limit's window).
     expiredBefore: now.toISOString(),
+    signInFailuresBefore: new Date(now.getTime() - DAY_MS).toISOString(),
   };
 }

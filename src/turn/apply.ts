@@ -8,8 +8,9 @@ import { addedDetails, mergeDetails } from '../dialogue/case-details';
 import type { CaseDetails, ConversationState, Effect, InboundMessage, TurnAnalysis } from '../dialogue/types';
 import { nextHandoff } from '../handoff/lifecycle';
 import { erasurePlan, ERASURE_NOTE } from '../privacy/erasure';
-import type {
-  ChatTx, ConsultationRecord, HandoffRecord, NewMessage, NotificationPlanner, OutboxEntry, StaffEvent,
+import {
+  keepMessageMedia,
+  type ChatTx, type ConsultationRecord, type HandoffRecord, type NewMessage, type NotificationPlanner, type OutboxEntry, type StaffEvent,
 } from '../store';
 
 /** Everything one turn changes, committed together or not at all. */
@@ -48,7 +49,7 @@ export class TurnApplier {
       messages.push({
         direction: 'in', author: 'client', messageId: message.id, type: message.type, text: message.text ?? '',
         intent: analysis?.intent ?? null, confidence: analysis?.confidence ?? null, lang: analysis?.lang ?? null, at: iso,
-        mediaId: await this.keepMedia(tx, message, at),
+        mediaId: await keepMessageMedia(tx, message, at),
       });
     }
     for (const text of turn.replies) messages.push({ direction: 'out', author: 'bot', type: 'text', text, lang: state.lang, at: iso });
@@ -60,16 +61,6 @@ export class TurnApplier {
       await this.effect(tx, effect, at, message?.name);
     }
     return outbox;
-  }
-
-  /**
-   * The voice note, photo or file of a client's message, kept for staff: stored now when the channel handed it over
-   * with the message, or found where the inbox kept it when the message was accepted first. Undefined for text.
-   */
-  private async keepMedia(tx: ChatTx, message: InboundMessage, at: Date): Promise<number | undefined> {
-    const a = message.attachment;
-    if (a) return tx.addMedia({ messageId: message.id, mimeType: a.mimeType, data: a.data, filename: a.filename, at: at.toISOString() });
-    return message.type === 'text' ? undefined : tx.mediaFor(message.id);
   }
 
   /** Tells staff about an event, in the same transaction. `anonymous` notifications are not linked to the chat. */

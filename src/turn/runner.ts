@@ -13,7 +13,7 @@ import { STRINGS } from '../dialogue/strings';
 import type { InboundMessage } from '../dialogue/types';
 import type { Clock } from '../clock';
 import { maskChat, messageRef, type Logger } from '../log';
-import { SlotTakenError, type ChatTx, type InboxItem, type InboxWork, type OutboxEntry, type Store, type TurnLoad } from '../store';
+import { keepMessageMedia, SlotTakenError, type ChatTx, type InboxItem, type InboxWork, type OutboxEntry, type Store, type TurnLoad } from '../store';
 import type { TurnApplier } from './apply';
 import type { OutboxSender } from './sender';
 
@@ -286,7 +286,7 @@ export class TurnRunner {
         const lang = (await tx.state())?.lang;
         const at = clock.now();
         await tx.touchContact(at, { inbound: true });
-        const mediaId = m.type === 'text' ? undefined : await tx.mediaFor(m.id);
+        const mediaId = await keepMessageMedia(tx, m, at);
         await tx.addMessages([{ direction: 'in', author: 'client', messageId: m.id, type: m.type, text: m.text ?? '', intent: 'error', at: at.toISOString(), mediaId }]);
         await tx.enqueue([lang ? STRINGS[lang].apology : `${STRINGS.es.apology}\n${STRINGS.en.apology}`], at);
         if (this.waiting.has(m.id)) this.waiting.set(m.id, 'failed');

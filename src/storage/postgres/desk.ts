@@ -3,6 +3,7 @@
  * server), audit, notes, media, clients, settings and answers marked wrong.
  */
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { ANSWER_COLUMNS, CLIENT_COLUMNS, NOT_ANSWERS } from '../desk-sql';
 import { inTransaction } from './transaction';
 import type {
   AnswerSample, AuditEntry, ClientSummary, ConsultationRecord, DeskStore, MediaRecord, NewAudit, NewMedia, NewNote, NewSession, NoteRecord,
@@ -16,13 +17,6 @@ import {
 type Queryable = Pick<PoolClient, 'query'>;
 
 const UNIQUE_VIOLATION = '23505';
-const NOT_ANSWERS = `('none', 'media', 'chitchat', 'error', 'advice', 'consultation_manage')`;
-// The name the client gave (WhatsApp profile, or the one they wrote in a booking or an emergency case).
-const CLIENT_COLUMNS = `c.chat, COALESCE(c.name, (SELECT k.name FROM consultations k WHERE k.chat = c.chat AND k.name IS NOT NULL ORDER BY k.id DESC LIMIT 1),
-    (SELECT h.name FROM handoffs h WHERE h.chat = c.chat AND h.name IS NOT NULL ORDER BY h.id DESC LIMIT 1)) AS name, c.lang, c.created_at, c.last_seen_at, c.last_inbound_at,
-  (SELECT kind FROM handoffs h WHERE h.chat = c.chat AND h.status = 'open') AS open_kind`;
-const ANSWER_COLUMNS = `m.id, m.chat, m.text, m.intent, m.confidence, COALESCE(c.lang, m.lang, 'en') AS lang, m.created_at, k.marked_by, k.marked_at`;
-
 async function rows<T extends QueryResultRow>(db: Queryable, text: string, values: unknown[] = []): Promise<T[]> {
   return (await db.query<T>(text, values)).rows;
 }

@@ -15,7 +15,7 @@ import type { ConversationState, Effect, Interval, TurnContext } from '../../dia
 import type { Lang } from '../../nlu/types';
 import { ERASURE_NOTE } from '../../privacy/erasure';
 import {
-  HANDOFF_PRIORITY, SlotTakenError,
+  attachmentMedia, HANDOFF_PRIORITY, SlotTakenError,
   type ChatTx, type ConsultationPatch, type ConsultationRecord, type ConsultationStatus, type EffectRecord, type ErasureScope,
   type FailedReply, type HandoffPatch, type HandoffRecord, type InboxItem, type InboxWork, type NewConsultation, type NewHandoff,
   type NewMessage, type NewNotification, type NotificationRecord, type OutboxEntry, type PurgeCounts, type RetentionPlan, type Store,
@@ -32,9 +32,9 @@ import { migratePostgres } from './schema';
 
 /** Keeps an inbound message's attachment in `media` first: its bytes never go into the inbox payload. */
 async function keepAttachment(db: Queryable, work: InboxWork, at: Date): Promise<void> {
-  if (work.kind !== 'message' || !work.message.attachment) return;
-  const a = work.message.attachment;
-  await addMedia(db, work.message.chat, { messageId: work.message.id, mimeType: a.mimeType, data: a.data, filename: a.filename, at: at.toISOString() });
+  if (work.kind !== 'message') return;
+  const media = attachmentMedia(work.message, at.toISOString());
+  if (media) await addMedia(db, work.message.chat, media);
 }
 
 /** Something that runs queries: the pool or one client inside a transaction. */
@@ -373,7 +373,7 @@ export class PostgresStore implements Store {
       );
       other += await run('UPDATE audit SET chat = NULL, detail = NULL WHERE at < $1 AND (chat IS NOT NULL OR detail IS NOT NULL)', [plan.auditBefore]);
       other += await run('DELETE FROM staff_sessions WHERE expires_at < $1', [plan.expiredBefore]);
-      other += await run('DELETE FROM sign_in_failures WHERE at < $1', [new Date(Date.parse(plan.expiredBefore) - 86_400_000)]);
+      other += await run('DELETE FROM sign_in_failures WHERE at < $1', [plan.signInFailuresBefore]);
       const contacts = await run(
         `DELETE FROM contacts WHERE last_seen_at < $1
          AND chat NOT IN (SELECT chat FROM handoffs WHERE status = 'open')

@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 
 /** How often the worker checkpoints. */
-export const CHECKPOINT_INTERVAL_MS = 250;
+const CHECKPOINT_INTERVAL_MS = 250;
 /** The server connection's own automatic checkpoint, in pages, while the worker runs (SQLite's default is 1,000). */
 export const SAFETY_CHECKPOINT_PAGES = 10_000;
 

@@ -10,15 +10,8 @@ import {
   likePattern, messageKey, phoneDigits, toAnswer, toAudit, toClient, toConsultation, toCredentials, toMedia, toNote, toStaff,
   type AnswerRow, type AuditRow, type ClientRow, type ConsultationRow, type MediaRow, type NoteRow, type StaffRow,
 } from '../rows';
+import { ANSWER_COLUMNS, CLIENT_COLUMNS, NOT_ANSWERS } from '../desk-sql';
 import type { Db } from './database';
-
-/** Intents that are not answers to a question (form steps, commands, waiting) carry a ':' or are one of these. */
-const NOT_ANSWERS = `('none', 'media', 'chitchat', 'error', 'advice', 'consultation_manage')`;
-
-// The name the client gave (WhatsApp profile, or the one they wrote in a booking or an emergency case).
-const CLIENT_COLUMNS = `c.chat, COALESCE(c.name, (SELECT k.name FROM consultations k WHERE k.chat = c.chat AND k.name IS NOT NULL ORDER BY k.id DESC LIMIT 1),
-    (SELECT h.name FROM handoffs h WHERE h.chat = c.chat AND h.name IS NOT NULL ORDER BY h.id DESC LIMIT 1)) AS name, c.lang, c.created_at, c.last_seen_at, c.last_inbound_at,
-  (SELECT kind FROM handoffs h WHERE h.chat = c.chat AND h.status = 'open') AS open_kind`;
 
 function statements(db: Db) {
   return {
@@ -61,18 +54,29 @@ function statements(db: Db) {
       'INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
     ),
     answers: db.prepare<[string, number, number], AnswerRow>(
-      `SELECT m.id, m.chat, m.text, m.intent, m.confidence, COALESCE(c.lang, m.lang, 'en') AS lang, m.created_at, k.marked_by, k.marked_at
+      `SELECT ${ANSWER_COLUMNS}
        FROM messages m LEFT JOIN contacts c ON c.chat = m.chat LEFT JOIN answer_marks k ON k.message_id = m.id
        WHERE m.author = 'client' AND m.created_at >= ? AND m.confidence >= ? AND m.intent IS NOT NULL AND instr(m.intent, ':') = 0
        AND m.intent NOT IN ${NOT_ANSWERS} AND length(trim(m.text)) > 0 ORDER BY m.id DESC LIMIT ?`,
     ),
     marked: db.prepare<[string], AnswerRow>(
-      `SELECT m.id, m.chat, m.text, m.intent, m.confidence, COALESCE(c.lang, m.lang, 'en') AS lang, m.created_at, k.marked_by, k.marked_at
+      `SELECT ${ANSWER_COLUMNS}
        FROM answer_marks k JOIN messages m ON m.id = k.message_id LEFT JOIN contacts c ON c.chat = m.chat WHERE m.created_at >= ? ORDER BY m.id DESC`,
     ),
     isClientMessage: db.prepare<[number], { one: number }>(`SELECT 1 AS one FROM messages WHERE id = ? AND author = 'client'`),
     mark: db.prepare('INSERT INTO answer_marks (message_id, marked_by, marked_at) VALUES (?, ?, ?) ON CONFLICT (message_id) DO NOTHING'),
     unmark: db.prepare('DELETE FROM answer_marks WHERE message_id = ?'),
+    clientsRecent: db.prepare<[number], ClientRow>(`SELECT ${CLIENT_COLUMNS} FROM contacts c ORDER BY c.last_seen_at DESC LIMIT ?`),
+    clientsFound: db.prepare<{ like: string; digits: string | null; limit: number }, ClientRow>(
+      `SELECT ${CLIENT_COLUMNS},
+         (SELECT m.text FROM messages m WHERE m.chat = c.chat AND m.author = 'client' AND m.text LIKE @like ESCAPE '\\' ORDER BY m.id DESC LIMIT 1) AS match
+       FROM contacts c
+       WHERE c.name LIKE @like ESCAPE '\\' OR EXISTS (SELECT 1 FROM consultations k WHERE k.chat = c.chat AND k.name LIKE @like ESCAPE '\\')
+         OR EXISTS (SELECT 1 FROM handoffs h WHERE h.chat = c.chat AND h.name LIKE @like ESCAPE '\\') OR (@digits IS NOT NULL AND c.chat LIKE '%' || @digits || '%')
+         OR EXISTS (SELECT 1 FROM messages m WHERE m.chat = c.chat AND m.author = 'client' AND m.text LIKE @like ESCAPE '\\')
+         OR EXISTS (SELECT 1 FROM notes n WHERE n.chat = c.chat AND n.text LIKE @like ESCAPE '\\')
+       ORDER BY c.last_seen_at DESC LIMIT @limit`,
+    ),
     languages: db.prepare<[string], { lang: string; count: number }>(
       `SELECT c.lang AS lang, COUNT(*) AS count FROM contacts c WHERE EXISTS (SELECT 1 FROM messages m WHERE m.chat = c.chat AND m.author = 'client' AND m.created_at >= ?)
        GROUP BY c.lang ORDER BY count DESC, c.lang`,
@@ -181,20 +185,8 @@ export class SqliteDesk implements DeskStore {
   clients(query: { q?: string; limit: number }): Promise<ClientSummary[]> {
     return this.run(() => {
       const q = query.q?.trim();
-      if (!q) return this.db.prepare<[number], ClientRow>(`SELECT ${CLIENT_COLUMNS} FROM contacts c ORDER BY c.last_seen_at DESC LIMIT ?`).all(query.limit).map(toClient);
-      const like = likePattern(q);
-      const digits = phoneDigits(q);
-      const rows = this.db.prepare<{ like: string; digits: string | null; limit: number }, ClientRow>(
-        `SELECT ${CLIENT_COLUMNS},
-           (SELECT m.text FROM messages m WHERE m.chat = c.chat AND m.author = 'client' AND m.text LIKE @like ESCAPE '\\' ORDER BY m.id DESC LIMIT 1) AS match
-         FROM contacts c
-         WHERE c.name LIKE @like ESCAPE '\\' OR EXISTS (SELECT 1 FROM consultations k WHERE k.chat = c.chat AND k.name LIKE @like ESCAPE '\\')
-           OR EXISTS (SELECT 1 FROM handoffs h WHERE h.chat = c.chat AND h.name LIKE @like ESCAPE '\\') OR (@digits IS NOT NULL AND c.chat LIKE '%' || @digits || '%')
-           OR EXISTS (SELECT 1 FROM messages m WHERE m.chat = c.chat AND m.author = 'client' AND m.text LIKE @like ESCAPE '\\')
-           OR EXISTS (SELECT 1 FROM notes n WHERE n.chat = c.chat AND n.text LIKE @like ESCAPE '\\')
-         ORDER BY c.last_seen_at DESC LIMIT @limit`,
-      ).all({ like, digits: digits ?? null, limit: query.limit });
-      return rows.map(toClient);
+      if (!q) return this.q.clientsRecent.all(query.limit).map(toClient);
+      return this.q.clientsFound.all({ like: likePattern(q), digits: phoneDigits(q) ?? null, limit: query.limit }).map(toClient);
     });
   }
 

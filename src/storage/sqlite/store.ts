@@ -8,7 +8,7 @@ import { delegateDesk } from '../desk-delegate';
 import type { ConversationState, Effect, TurnContext } from '../../dialogue/types';
 import type { Lang } from '../../nlu/types';
 import {
-  SlotTakenError,
+  attachmentMedia, SlotTakenError,
   type ChatTx, type ConsultationPatch, type ConsultationRecord, type ConsultationStatus, type EffectRecord, type ErasureScope,
   type FailedReply, type HandoffPatch, type HandoffRecord, type InboxItem, type InboxWork, type NewConsultation, type NewHandoff,
   type NewMessage, type NewNotification, type NotificationRecord, type OutboxEntry, type PurgeCounts, type RetentionPlan, type Store,
@@ -194,6 +194,13 @@ function statements(db: Db) {
 
 type Statements = ReturnType<typeof statements>;
 
+/** Keeps an inbound message's attachment in `media` first: its bytes never go into the inbox payload. */
+function keepAttachment(q: DeskStatements, work: InboxWork, at: string): void {
+  if (work.kind !== 'message') return;
+  const media = attachmentMedia(work.message, at);
+  if (media) addMedia(q, work.message.chat, media);
+}
+
 /** All of Puente's state in one SQLite database file. */
 // Its DeskStore methods are handed to its desk object (storage/sqlite/desk.ts), see delegateDesk below the class.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -210,12 +217,6 @@ export class SqliteStore implements Store {
     this.desk = new SqliteDesk(db, (task) => this.serial.run(task));
   }
 
-  /** Keeps an inbound message's attachment in `media` (its bytes never go into the inbox payload). */
-  private keepAttachment(work: InboxWork, at: string): void {
-    if (work.kind !== 'message' || !work.message.attachment) return;
-    const a = work.message.attachment;
-    addMedia(this.desk.q, work.message.chat, { messageId: work.message.id, mimeType: a.mimeType, data: a.data, filename: a.filename, at });
-  }
 
   /**
    * Opens (creating and migrating) the database file; `:memory:` for tests. WAL checkpoints move to a worker thread
@@ -262,7 +263,7 @@ export class SqliteStore implements Store {
             duplicates++;
             continue;
           }
-          this.keepAttachment(w, iso);
+          keepAttachment(this.desk.q, w, iso);
           this.q.inboxAdd.run(chat, w.kind, workPayload(w), iso, iso);
           chats.add(chat);
         }
@@ -514,7 +515,7 @@ export class SqliteStore implements Store {
         );
         other += run(`UPDATE audit SET chat = NULL, detail = NULL WHERE at < ? AND (chat IS NOT NULL OR detail IS NOT NULL)`, plan.auditBefore);
         other += run('DELETE FROM staff_sessions WHERE expires_at < ?', plan.expiredBefore);
-        other += run('DELETE FROM sign_in_failures WHERE at < ?', new Date(Date.parse(plan.expiredBefore) - 86_400_000).toISOString());
+        other += run('DELETE FROM sign_in_failures WHERE at < ?', plan.signInFailuresBefore);
         // A contact silent since before the cutoff, with nothing open or upcoming, is forgotten entirely (name, state).
         const contacts = run(
           `DELETE FROM contacts WHERE last_seen_at < ?
@@ -591,10 +592,7 @@ class SqliteChatTx implements ChatTx {
 
   async schedule(work: InboxWork, notBefore: Date): Promise<void> {
     this.live();
-    if (work.kind === 'message' && work.message.attachment) {
-      const a = work.message.attachment;
-      addMedia(this.d, this.chat, { messageId: work.message.id, mimeType: a.mimeType, data: a.data, filename: a.filename, at: new Date().toISOString() });
-    }
+    keepAttachment(this.d, work, new Date().toISOString());
     this.q.inboxAdd.run(this.chat, work.kind, workPayload(work), notBefore.toISOString(), new Date().toISOString());
   }
 
