@@ -253,6 +253,15 @@ const OTHER = phrases([
 const NEGATED_DAY = new RegExp(
   `\\b(?:not|no|cant|cannot|cant do|no puedo|no me sirve|no me queda)\\s+(?:on\\s+|el\\s+|the\\s+)?(?:${DAY_NAME}|today|tomorrow|hoy|manana)\\b`,
 );
+/** Every negated day, to remove them all from the text (global: used only with `replace`, which resets `lastIndex`). */
+const NEGATED_DAYS = new RegExp(NEGATED_DAY.source, 'g');
+/** "1 de diciembre", "1 dec". */
+const DAY_MONTH = new RegExp(`\\b(\\d{1,2})\\s+(?:de\\s+)?${MONTH}\\b`);
+/** "dec 1" (not "dec 10:30"). */
+const MONTH_DAY = new RegExp(`\\b${MONTH}\\s+(\\d{1,2})\\b(?!:)`);
+const WEEKDAY = new RegExp(`\\b${DAY_NAME}\\b`);
+/** Each ordinal word ("the second one", "la última") with the index into the offered list it stands for, in ORDINALS order. */
+const ORDINAL_PATTERNS: readonly (readonly [RegExp, number])[] = Object.entries(ORDINALS).map(([word, index]) => [new RegExp(`(?<!\\by )\\b${word}\\b`), index]);
 const INDEX = /^(?:#|no|num|numero|number|opcion|option|la|el|the)?\s*(\d{1,2})(?:\s+(?:please|pls|por favor|porfa|gracias|thanks|one))?$/;
 
 /** Slot text: like {@link words} but keeps ':' in times and reads "a. m." / "p.m." as am / pm. */
@@ -293,15 +302,15 @@ function readWish(raw: string, today: LocalDate & { weekday: number }): Wish {
   };
   if (NEGATED_DAY.test(s)) {
     wish.other = true;
-    s = s.replace(new RegExp(NEGATED_DAY.source, 'g'), ' ');
+    s = s.replace(NEGATED_DAYS, ' ');
   }
   const setDate = (month: number, day: number) => {
     if (day < 1 || day > 31) return;
     const year = month < today.month || (month === today.month && day < today.day) ? today.year + 1 : today.year;
     wish.date = { year, month, day };
   };
-  take(new RegExp(`\\b(\\d{1,2})\\s+(?:de\\s+)?${MONTH}\\b`), (m) => setDate(MONTHS[m[2]], Number(m[1]))) ||
-    take(new RegExp(`\\b${MONTH}\\s+(\\d{1,2})\\b(?!:)`), (m) => setDate(MONTHS[m[1]], Number(m[2])));
+  take(DAY_MONTH, (m) => setDate(MONTHS[m[2]], Number(m[1]))) ||
+    take(MONTH_DAY, (m) => setDate(MONTHS[m[1]], Number(m[2])));
   // Periods first, so "por la mañana" is the morning and a remaining "mañana" is tomorrow.
   if (take(/\bpasado\s+manana\b|\bday after tomorrow\b/, () => void (wish.date = addDays(today, 2)))) { /* read */ }
   take(/\b(?:this|esta)\s+(morning|afternoon|evening|manana|tarde|noche)\b|\btonight\b/, (m) => {
@@ -313,7 +322,7 @@ function readWish(raw: string, today: LocalDate & { weekday: number }): Wish {
   });
   take(/\b(?:today|hoy)\b/, () => void (wish.date = addDays(today, 0)));
   take(/\b(?:tomorrow|tmrw|tmr|tomorow|manana)\b/, () => void (wish.date = addDays(today, 1)));
-  take(new RegExp(`\\b${DAY_NAME}\\b`), (m) => void (wish.weekday = weekdayFromWord(m[1])));
+  take(WEEKDAY, (m) => void (wish.weekday = weekdayFromWord(m[1])));
   const setTime = (hour: number, minute: number, suffix?: string) => {
     wish.time = hourOf(hour, minute, suffix, wish.period) ?? wish.time;
   };
@@ -322,8 +331,8 @@ function readWish(raw: string, today: LocalDate & { weekday: number }): Wish {
     take(/\b(\d{1,2})\s*(am|pm)\b/, (m) => setTime(Number(m[1]), 0, m[2])) ||
     take(/(?:\ba\s+las?|\bat|\bby|\baround|@)\s*(\d{1,2})\b(\s+y\s+(?:media|cuarto))?/, (m) =>
       setTime(Number(m[1]), m[2] === undefined ? 0 : m[2].includes('media') ? 30 : 15));
-  for (const [word, index] of Object.entries(ORDINALS)) {
-    if (take(new RegExp(`(?<!\\by )\\b${word}\\b`), () => void (wish.ordinal = index))) break;
+  for (const [pattern, index] of ORDINAL_PATTERNS) {
+    if (take(pattern, () => void (wish.ordinal = index))) break;
   }
   if (OTHER.test(s)) wish.other = true;
   // A number left on its own is an hour only when the rest of the message is about time ("martes 10", "3 de la tarde").

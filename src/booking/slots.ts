@@ -25,8 +25,10 @@ export interface SlotQuery {
   readonly perDay?: number;
   /** Local calendar days looked at, today included (default 21). */
   readonly horizonDays?: number;
-  /** Slots not to offer (days the client cannot do, times turned down). */
-  readonly skip?: (slot: Slot) => boolean;
+  /** Local weekdays (0 = Sunday) not to offer: days the client cannot do. */
+  readonly avoidWeekdays?: readonly number[];
+  /** Start times (ISO) not to offer: times the client turned down. */
+  readonly declined?: readonly string[];
 }
 
 const DEFAULT_PER_DAY = 2;
@@ -42,6 +44,7 @@ function* freeSlots(q: Omit<SlotQuery, 'limit' | 'perDay'>): Generator<{ slot: S
   const today = zonedParts(q.now, q.tz);
   for (let offset = 0; offset < (q.horizonDays ?? DEFAULT_HORIZON_DAYS); offset++) {
     const date = addDays(today, offset);
+    if (q.avoidWeekdays?.includes(date.weekday)) continue;
     for (const [open, close] of q.hours.week[date.weekday]) {
       for (let minute = open; minute + q.minutes <= close; minute += q.minutes) {
         const start = zonedTimeToUtc(date.year, date.month, date.day, 0, minute, q.tz);
@@ -51,7 +54,7 @@ function* freeSlots(q: Omit<SlotQuery, 'limit' | 'perDay'>): Generator<{ slot: S
         if (localMinute !== minute % 1440) continue;
         const end = new Date(start.getTime() + q.minutes * 60_000);
         if (q.busy.some((b) => b.start.getTime() < end.getTime() && start.getTime() < b.end.getTime())) continue;
-        if (q.skip?.({ start, end })) continue;
+        if (q.declined?.includes(start.toISOString())) continue;
         yield { slot: { start, end }, date: `${date.year}-${date.month}-${date.day}` };
       }
     }

@@ -91,14 +91,42 @@ export function normaliseForCounties(text: string): string {
     .trim()} `;
 }
 
+/** How a county is found in normalised text, worked out once per county. */
+interface CountyNames {
+  /** The name, normalised, with a space either side (" nassau "): a bare mention. */
+  readonly bare: string;
+  /** The aliases, normalised, each with a space either side. */
+  readonly aliases: readonly string[];
+  /** "nassau county", "nassau co". */
+  readonly withCounty: RegExp;
+  /** "condado de nassau", "county of nassau", "condado nassau". */
+  readonly withCondado: RegExp;
+}
+
+function countyNames(county: County): CountyNames {
+  const name = normaliseForCounties(county.name).trim();
+  const n = escape(name);
+  return {
+    bare: ` ${name} `,
+    aliases: county.aliases.map((a) => ` ${normaliseForCounties(a).trim()} `),
+    withCounty: new RegExp(` ${n} (?:${COUNTY_WORDS.join('|')}) `),
+    withCondado: new RegExp(` (?:${CONDADO_WORDS.join('|')}) (?:(?:de|del|of) )?(?:la |el )?${n} `),
+  };
+}
+
 /** The 287(g) county file, loaded and checked. */
 export class CountyDirectory {
+  /** Each county's names and patterns, in `countyList` order. */
+  private readonly names: ReadonlyMap<County, CountyNames>;
+
   private constructor(
     readonly listUrl: string,
     private readonly states: ReadonlyMap<StateCode, StateInfo>,
     private readonly countyList: readonly County[],
     private readonly entryList: readonly CountyEntry[],
-  ) {}
+  ) {
+    this.names = new Map(countyList.map((county) => [county, countyNames(county)]));
+  }
 
   /** Loads `responses/287g-counties.yml`. Throws {@link ContentError} naming the file and the bad entry. */
   static load(file: string): CountyDirectory {
@@ -227,41 +255,30 @@ export class CountyDirectory {
     return { county: first.county.name, state: first.county.state, entry: entries[0], entries };
   }
 
-  /** A county's name and aliases as normalised text, computed once. */
-  private readonly normalised = new Map<County, { name: string; aliases: string[] }>();
-
-  private namesOf(county: County): { name: string; aliases: string[] } {
-    let names = this.normalised.get(county);
-    if (!names) {
-      names = { name: normaliseForCounties(county.name).trim(), aliases: county.aliases.map((a) => normaliseForCounties(a).trim()) };
-      this.normalised.set(county, names);
-    }
-    return names;
-  }
-
   /** Position of the first mention of `county` in normalised text, or -1. */
   private firstMention(county: County, norm: string, saidStates: ReadonlySet<StateCode>): number {
-    const { name, aliases } = this.namesOf(county);
+    const names = this.names.get(county)!;
     // Most counties are not in the message at all: skip the patterns unless the name (or an alias) appears.
-    if (!norm.includes(` ${name} `) && !aliases.some((a) => norm.includes(` ${a} `))) return -1;
+    if (!norm.includes(names.bare) && !names.aliases.some((a) => norm.includes(a))) return -1;
     const positions: number[] = [];
     const find = (pattern: RegExp) => {
       const m = pattern.exec(norm);
       if (m) positions.push(m.index);
     };
-    const n = escape(name);
-    // "nassau county", "nassau co", and "condado de nassau", "county of nassau", "condado nassau".
-    find(new RegExp(` ${n} (?:${COUNTY_WORDS.join('|')}) `));
-    find(new RegExp(` (?:${CONDADO_WORDS.join('|')}) (?:(?:de|del|of) )?(?:la |el )?${n} `));
-    for (const alias of county.aliases) find(new RegExp(` ${escape(normaliseForCounties(alias).trim())} `));
+    find(names.withCounty);
+    find(names.withCondado);
+    for (const alias of names.aliases) {
+      const at = norm.indexOf(alias);
+      if (at >= 0) positions.push(at);
+    }
     const bareAllowed = !county.needsContext || saidStates.has(county.state);
     if (bareAllowed && county.name !== 'New York') {
-      const bare = new RegExp(` ${n} `, 'g');
-      for (let m = bare.exec(norm); m; m = bare.exec(norm)) {
-        const before = norm.slice(0, m.index).trim().split(' ').pop() ?? '';
-        const after = norm.slice(m.index + m[0].length).split(' ')[0] ?? '';
+      // Each mention in turn (after the one before), until one is not part of another name ("new essex", "essex street").
+      for (let at = norm.indexOf(names.bare); at >= 0; at = norm.indexOf(names.bare, at + names.bare.length)) {
+        const before = norm.slice(0, at).trim().split(' ').pop() ?? '';
+        const after = norm.slice(at + names.bare.length).split(' ')[0] ?? '';
         if (NOT_COUNTY_BEFORE.has(before) || NOT_COUNTY_AFTER.has(after)) continue;
-        positions.push(m.index);
+        positions.push(at);
         break;
       }
     }

@@ -4,7 +4,7 @@
  * natural answers, re-asks politely on anything else, and `cancel` leaves (handled by the engine's commands).
  */
 import { daysRuledOut, parseMode, parseName, parseSlotAnswer, parseYesNo } from '../booking/answers';
-import { isOpen, zonedParts } from '../booking/office-hours';
+import { isOpen } from '../booking/office-hours';
 import { allFreeSlots, availableSlots, formatInterval, type Slot } from '../booking/slots';
 import type { Understanding } from '../nlu/nlu';
 import type { IntentId, Lang } from '../nlu/types';
@@ -48,6 +48,11 @@ export class BookingFlow {
     return isOpen(this.settings.hours, this.settings.timezone, now) ? '' : this.host.whenStaff('consultation', lang, now);
   }
 
+  /** "Consultations last 40 minutes; times are New York time. Free times:" */
+  private slotsIntro(lang: Lang): string {
+    return STRINGS[lang].slotsIntro(this.settings.consultationMinutes, zoneName(this.settings.timezone, lang));
+  }
+
   private formatInterval(slot: Interval, lang: Lang): string {
     return formatInterval(slot, this.settings.timezone, lang);
   }
@@ -65,14 +70,14 @@ export class BookingFlow {
     // "I can't do Wednesday any more": the times offered leave that day out.
     const avoidDays = d.text ? daysRuledOut(d.text) : [];
     d.state = { ...d.state, choices: [], form: { kind: 'booking', step: 'slot', mode: upcoming.mode, moving: upcoming.id, retries: 0, avoidDays } };
-    this.offer(d, STRINGS[d.state.lang].slotsIntro(this.settings.consultationMinutes, zoneName(this.settings.timezone, d.state.lang)));
+    this.offer(d, this.slotsIntro(d.state.lang));
   }
 
   /** Asks the current step's question again (after a language switch). */
   repeat(d: Draft): void {
     const form = d.state.form;
     if (form?.kind !== 'booking') return;
-    if (form.step === 'slot') return this.offer(d, STRINGS[d.state.lang].slotsIntro(this.settings.consultationMinutes, zoneName(this.settings.timezone, d.state.lang)));
+    if (form.step === 'slot') return this.offer(d, this.slotsIntro(d.state.lang));
     this.host.say(d, this.question(form, d.state.lang));
   }
 
@@ -93,7 +98,7 @@ export class BookingFlow {
         const name = parseName(text);
         if (!name) return this.reask(d, form, u);
         this.set(d, { ...form, name, step: 'slot', retries: 0 });
-        return this.offer(d, s.slotsIntro(this.settings.consultationMinutes, zoneName(this.settings.timezone, d.state.lang)));
+        return this.offer(d, this.slotsIntro(d.state.lang));
       }
       case 'slot':
         return this.slotAnswer(d, form, text, u);
@@ -121,8 +126,8 @@ export class BookingFlow {
     // "I can't do Wednesday": other times, without that day.
     const ruledOut = daysRuledOut(text);
     if (ruledOut.length > 0) {
-      this.set(d, { ...form, avoidDays: [...new Set([...(form.avoidDays ?? []), ...ruledOut])], retries: 0 });
-      return this.offer(d, s.slotsIntro(this.settings.consultationMinutes, zoneName(this.settings.timezone, d.state.lang)));
+      this.set(d, { ...form, avoidDays: withAvoidDays(form, ruledOut), retries: 0 });
+      return this.offer(d, this.slotsIntro(d.state.lang));
     }
     const answer = parseSlotAnswer(text, { offered, free: this.free(d), tz: this.settings.timezone, now: d.now });
     if (!answer) return this.reask(d, form, u);
@@ -146,7 +151,7 @@ export class BookingFlow {
     const ruledOut = daysRuledOut(text);
     // A leading "no," answers the question; what follows is the time wanted ("no, thursday morning instead").
     const rest = text.replace(/^\s*(?:no|nope|nah)\b[\s,.;:!-]*/i, '');
-    const wish = rest && bareNumber(rest) === undefined && parseYesNo(rest) !== 'yes' && parseYesNo(rest) !== 'no' ? parseSlotAnswer(rest, { offered: [], free: this.free(d), tz: this.settings.timezone, now: d.now }) : undefined;
+    const wish = rest && bareNumber(rest) === undefined && parseYesNo(rest) === undefined ? parseSlotAnswer(rest, { offered: [], free: this.free(d), tz: this.settings.timezone, now: d.now }) : undefined;
     const yes = wantsAnotherTime(text) || (wish !== undefined && wish.kind !== 'other') ? 'no' : parseYesNo(text);
     if (yes === undefined) return this.reask(d, form, u);
     if (yes === 'no') {
@@ -154,7 +159,7 @@ export class BookingFlow {
       // The time turned down, and any day they say they cannot do, are not offered again.
       const next: BookingForm = {
         ...form, slot: undefined, preference: undefined, retries: 0, offered: [],
-        avoidDays: [...new Set([...(form.avoidDays ?? []), ...ruledOut])],
+        avoidDays: withAvoidDays(form, ruledOut),
         declined: form.slot ? [...(form.declined ?? []), form.slot.start].slice(-10) : form.declined,
       };
       this.set(d, next);
@@ -162,7 +167,7 @@ export class BookingFlow {
       if (ruledOut.length === 0 && wish !== undefined && wish.kind !== 'other') {
         return this.slotAnswer(d, { ...next, step: 'slot' }, rest, u);
       }
-      return this.offer(d, s.slotsIntro(this.settings.consultationMinutes, zoneName(this.settings.timezone, d.state.lang)));
+      return this.offer(d, this.slotsIntro(d.state.lang));
     }
     const slot = form.slot;
     if (slot && d.context.busy.some((b) => overlaps(b, slot))) {
@@ -210,7 +215,8 @@ export class BookingFlow {
   /** Offers the next free slots (or asks for a preference when there are none). */
   private offer(d: Draft, intro: string): void {
     const form = d.state.form as BookingForm;
-    const slots = availableSlots({ ...this.query(d), limit: OFFER });
+    // The days they cannot do and the times they turned down are left out of what is offered.
+    const slots = availableSlots({ ...this.query(d), avoidWeekdays: form.avoidDays, declined: form.declined, limit: OFFER });
     if (slots.length === 0) {
       const s = STRINGS[d.state.lang];
       return this.next(d, { ...form, step: 'preference' }, `${s.noSlots}\n${s.askPreference}`);
@@ -229,23 +235,17 @@ export class BookingFlow {
 
   /** Every free slot, for matching what the client asks for by name (a day they named wins over one they ruled out). */
   private free(d: Draft): Slot[] {
-    return allFreeSlots({ ...this.query(d), skip: undefined });
+    return allFreeSlots(this.query(d));
   }
 
   private query(d: Draft) {
-    const form = d.state.form?.kind === 'booking' ? d.state.form : undefined;
-    const avoidDays = form?.avoidDays ?? [];
-    const declined = form?.declined ?? [];
-    const tz = this.settings.timezone;
     return {
       hours: this.settings.hours,
-      tz,
+      tz: this.settings.timezone,
       minutes: this.settings.consultationMinutes,
       leadHours: this.settings.bookingLeadHours,
       now: d.now,
       busy: d.context.busy.map(toSlot),
-      skip: avoidDays.length + declined.length === 0 ? undefined
-        : (slot: Slot) => declined.includes(slot.start.toISOString()) || avoidDays.includes(zonedParts(slot.start, tz).weekday),
     };
   }
 
@@ -291,9 +291,14 @@ export class BookingFlow {
       case 'confirm':
         return form.moving !== undefined ? s.confirmMove(form.slot ? this.formatInterval(form.slot, lang) : (form.preference ?? '')) : s.yesNo;
       case 'slot':
-        return s.slotsIntro(this.settings.consultationMinutes, zoneName(this.settings.timezone, lang));
+        return this.slotsIntro(lang);
     }
   }
+}
+
+/** The form's days the client cannot do, with `ruledOut` added (each day once). */
+function withAvoidDays(form: BookingForm, ruledOut: readonly number[]): number[] {
+  return [...new Set([...(form.avoidDays ?? []), ...ruledOut])];
 }
 
 /** "2", "2.", "#2", "opcion 2" → 2. */

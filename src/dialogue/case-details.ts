@@ -56,7 +56,10 @@ for (const [name, spellings] of COUNTRIES) for (const s of spellings) COUNTRY_WO
 /** Longest spellings first, so "el salvador" wins over "salvador". */
 const COUNTRY_PATTERN = new RegExp(`\\b(${[...COUNTRY_WORDS.keys()].sort((a, b) => b.length - a.length).join('|')})\\b`);
 /** Spellings that are also ordinary words or names: only read as a country after "from"/"de"/"born in". */
-const AMBIGUOUS_COUNTRY = new Set(['salvador', 'china', 'chile', 'rd', 'dominicana', 'argentina', 'espanol', 'espanola', 'indian', 'guate']);
+const AMBIGUOUS_COUNTRY = new Map(
+  ['salvador', 'china', 'chile', 'rd', 'dominicana', 'argentina', 'espanol', 'espanola', 'indian', 'guate']
+    .map((word) => [word, new RegExp(`\\b(?:from|de|del|born in|nacio en|nacido en|nacida en|es de|soy de)\\s+${word}\\b`)]),
+);
 
 /** The country named in `text`, if any (the United States is not a country of birth we ask for). */
 export function findCountry(text: string): string | undefined {
@@ -64,19 +67,32 @@ export function findCountry(text: string): string | undefined {
   const match = COUNTRY_PATTERN.exec(folded);
   if (!match) return undefined;
   const word = match[1];
-  if (AMBIGUOUS_COUNTRY.has(word) && !new RegExp(`\\b(?:from|de|del|born in|nacio en|nacido en|nacida en|es de|soy de)\\s+${word}\\b`).test(folded)) return undefined;
+  const cued = AMBIGUOUS_COUNTRY.get(word);
+  if (cued && !cued.test(folded)) return undefined;
   return COUNTRY_WORDS.get(word);
 }
 
-const RELATIONS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\bmy (husband|wife|dad|father|mom|mother|son|daughter|brother|sister|cousin|uncle|aunt|boyfriend|girlfriend|partner|fiance|fiancee|grandfather|grandmother|grandpa|grandma|nephew|niece|friend|neighbor|neighbour|coworker|boss|stepfather|stepdad|father in law|mother in law)\b/, '$1'],
-  [/\bmi (esposo|esposa|marido|mujer|papa|papi|padre|mama|mami|madre|hijo|hija|hermano|hermana|primo|prima|tio|tia|novio|novia|pareja|prometido|prometida|abuelo|abuela|sobrino|sobrina|amigo|amiga|vecino|vecina|companero|suegro|suegra|cunado|cunada|padrastro|yerno|nuera)\b/, '$1'],
+/** Who the detained person may be to the writer, after "my" (English) and "mi" (Spanish). */
+const RELATION_WORDS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['my', [
+    'husband', 'wife', 'dad', 'father', 'mom', 'mother', 'son', 'daughter', 'brother', 'sister', 'cousin', 'uncle', 'aunt', 'boyfriend',
+    'girlfriend', 'partner', 'fiance', 'fiancee', 'grandfather', 'grandmother', 'grandpa', 'grandma', 'nephew', 'niece', 'friend', 'neighbor',
+    'neighbour', 'coworker', 'boss', 'stepfather', 'stepdad', 'father in law', 'mother in law',
+  ]],
+  ['mi', [
+    'esposo', 'esposa', 'marido', 'mujer', 'papa', 'papi', 'padre', 'mama', 'mami', 'madre', 'hijo', 'hija', 'hermano', 'hermana', 'primo',
+    'prima', 'tio', 'tia', 'novio', 'novia', 'pareja', 'prometido', 'prometida', 'abuelo', 'abuela', 'sobrino', 'sobrina', 'amigo', 'amiga',
+    'vecino', 'vecina', 'companero', 'suegro', 'suegra', 'cunado', 'cunada', 'padrastro', 'yerno', 'nuera',
+  ]],
 ];
+/** "my husband" / "mi esposo", the relative in group 1. */
+const RELATION_PHRASES = RELATION_WORDS.map(([my, relatives]) => `${my} (${relatives.join('|')})`);
+const RELATIONS: readonly RegExp[] = RELATION_PHRASES.map((phrase) => new RegExp(`\\b${phrase}\\b`));
 
 /** Who the detained person is to the writer ("husband", "esposo"), from "my …" / "mi …". */
-export function findRelation(text: string): string | undefined {
+function findRelation(text: string): string | undefined {
   const folded = plain(text);
-  for (const [pattern] of RELATIONS) {
+  for (const pattern of RELATIONS) {
     const m = pattern.exec(folded);
     if (m) return m[1];
   }
@@ -162,7 +178,7 @@ export function findName(text: string): string | undefined {
 }
 
 /** "my husband " / "mi esposo, ": the words after it may be the person's name. */
-const RELATIVE_THEN = new RegExp(`(?:^|[^\\p{L}])(?:${[RELATIONS[0][0], RELATIONS[1][0]].map((r) => r.source.replace(/^\\b/, '').replace(/\\b$/, '')).join('|')}),?\\s+`, 'iu');
+const RELATIVE_THEN = new RegExp(`(?:^|[^\\p{L}])(?:${RELATION_PHRASES.join('|')}),?\\s+`, 'iu');
 
 /** The name starting at `start`: up to six words, cut where the sentence goes on; `capitals`: every word capitalised. */
 function nameAt(line: string, start: number, capitals: boolean): string | undefined {
@@ -205,7 +221,7 @@ const NAMED_PLACE = new RegExp(
  * towns of New York City's region and New Jersey. Written as they should be shown to staff.
  */
 const KNOWN_PLACES = [
-  'New York', 'Nueva York', 'Manhattan', 'Brooklyn', 'Queens', 'the Bronx', 'El Bronx', 'Bronx', 'Staten Island', 'Long Island', 'Yonkers',
+  'New York', 'Nueva York', 'Manhattan', 'Brooklyn', 'Queens', 'Bronx', 'Staten Island', 'Long Island', 'Yonkers',
   'White Plains', 'Port Chester', 'New Rochelle', 'Mount Vernon', 'Hempstead', 'Freeport', 'Brentwood', 'Central Islip', 'Riverhead',
   'Newburgh', 'Poughkeepsie', 'Peekskill', 'Ossining', 'Sleepy Hollow', 'Spring Valley', 'Haverstraw', 'Albany', 'Buffalo', 'Rochester',
   'Syracuse', 'New Jersey', 'Nueva Jersey', 'Newark', 'Elizabeth', 'Paterson', 'Jersey City', 'Union City', 'West New York', 'North Bergen',
@@ -213,12 +229,12 @@ const KNOWN_PLACES = [
   'Perth Amboy', 'New Brunswick', 'Edison', 'Woodbridge', 'Trenton', 'Camden', 'Lakewood', 'Toms River', 'Freehold', 'Long Branch',
   'Asbury Park', 'Red Bank', 'Morristown', 'Dover', 'Vineland', 'Bridgeton', 'Atlantic City', 'Princeton', 'Linden', 'Hillside',
 ];
-/** A known place after a cue word, any case: "en newark", "in jersey city". */
+/** A known place after a cue word, any case: "en newark", "in jersey city", "in the bronx" (the article is not part of it). */
 const KNOWN_PLACE = new RegExp(
-  `(?:^|[^\\p{L}])(?:${CUES.join('|')})\\s+(?:the |la |el )?(${KNOWN_PLACES.map((p) => p.replace(/^(?:the|el) /i, '')).join('|')})(?![\\p{L}])`,
+  `(?:^|[^\\p{L}])(?:${CUES.join('|')})\\s+(?:the |la |el )?(${KNOWN_PLACES.join('|')})(?![\\p{L}])`,
   'iu',
 );
-const PLACE_SPELLING = new Map(KNOWN_PLACES.map((p) => [foldAccents(p.replace(/^(?:the|el) /i, '')), p.replace(/^el /i, '')]));
+const PLACE_SPELLING = new Map(KNOWN_PLACES.map((p) => [foldAccents(p), p]));
 
 const NOT_PLACES = new Set(['ice', 'i', 'english', 'spanish', 'espanol', 'ingles', 'the', 'a-number']);
 
@@ -239,24 +255,26 @@ export function findPlace(text: string): string | undefined {
 }
 
 const WHEN = new RegExp(
-  [
+  '\\b(?:' + [
     'this morning', 'this afternoon', 'this evening', 'tonight', 'last night', 'yesterday(?: (?:morning|afternoon|night))?', 'today', 'right now', 'just now',
     '(?:an|one|\\d{1,2}) (?:hour|hours|minute|minutes|min|mins) ago', 'a (?:few|couple) (?:hours|minutes) ago',
     'esta manana', 'esta tarde', 'esta noche', 'anoche', 'ayer(?: en la (?:manana|tarde|noche))?', 'hoy(?: en la (?:manana|tarde))?', 'ahorita', 'ahora mismo',
     'hace (?:una|1|\\d{1,2}|unas|un par de) ?(?:hora|horas|minuto|minutos|rato|ratito)', 'hace un (?:rato|ratito)',
     '(?:on |el )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo)(?: (?:morning|night|en la manana|en la noche))?',
     '(?:at|a las|como a las) \\d{1,2}(?::\\d{2})? ?(?:am|pm|a\\.m\\.|p\\.m\\.)?',
-  ].join('|'),
+  ].join('|') + ')\\b',
 );
+/** "a las 6" right after the first time word ("ayer, a las 6"). */
+const WHEN_CLOCK = /^\s*(?:,\s*)?((?:at|a las|como a las) \d{1,2}(?::\d{2})? ?(?:am|pm)?)\b/;
 
 /** When it happened: "this morning", "hace una hora", "ayer a las 6 am", "on Monday". */
 export function findWhen(text: string): string | undefined {
   const folded = plain(text);
-  const first = new RegExp(`\\b(?:${WHEN.source})\\b`).exec(folded);
+  const first = WHEN.exec(folded);
   if (!first) return undefined;
   // "ayer" + "a las 6" read together when they follow each other.
   const rest = folded.slice(first.index + first[0].length);
-  const more = new RegExp(`^\\s*(?:,\\s*)?((?:at|a las|como a las) \\d{1,2}(?::\\d{2})? ?(?:am|pm)?)\\b`).exec(rest);
+  const more = WHEN_CLOCK.exec(rest);
   return asWritten(text, more ? `${first[0]} ${more[1]}` : first[0]);
 }
 

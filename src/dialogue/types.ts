@@ -114,8 +114,6 @@ export interface FloodState {
 
 /** What the engine keeps while an emergency case is open. */
 export interface UrgentState {
-  /** The handoff these details belong to. */
-  readonly handoffId?: number;
   readonly details: CaseDetails;
   /** Key of the last acknowledgement sent, so the same line is never sent twice in a row. */
   readonly lastReply?: string;

@@ -75,7 +75,7 @@ export function loadOrTrain(intentsDir: string, file: string): ModelLoad {
   const started = performance.now();
   const corpus = loadCorpus(intentsDir);
   const saved = readSaved(file);
-  if (saved && saved.format === MODEL_FORMAT && saved.fingerprint === corpus.fingerprint) {
+  if (saved && saved.fingerprint === corpus.fingerprint) {
     return { model: saved, source: 'loaded', millis: performance.now() - started };
   }
   const model = trainModel(corpus);

@@ -151,7 +151,7 @@ export function predict(model: NaiveBayesModel, features: ReadonlyMap<string, nu
 }
 
 /** The ranking for evidence summed over a message's features (see {@link evidenceOf}, {@link Evidence}). */
-export function rank(model: NaiveBayesModel, sums: Float64Array, weight: number, known: number): Prediction {
+function rank(model: NaiveBayesModel, sums: Float64Array, weight: number, known: number): Prediction {
   const n = model.labels.length;
   const scores = new Float64Array(n);
   let max = -Infinity;

@@ -158,6 +158,15 @@ interface TokenRows {
   readonly stem: string | undefined;
   readonly rows: readonly number[];
   readonly weights: readonly number[];
+  /** Language model only: the token's own probability of Spanish, worked out the first time it is needed. */
+  pEs?: number;
+}
+
+/** A token's own probability of Spanish, from its rows of the language model alone. */
+function wordEs(model: NaiveBayesModel, own: TokenRows): number {
+  const word = new Evidence(model);
+  for (let i = 0; i < own.rows.length; i++) word.add(own.rows[i], own.weights[i]);
+  return word.prediction().ranked.find((r) => r.label === 'es')?.probability ?? 0.5;
 }
 
 /** Tokens whose rows are remembered, per model; past this the cache starts again (words repeat: it refills fast). */
@@ -212,12 +221,9 @@ export class Nlu {
       if (!speaksLanguage(token)) continue;
       const own = this.rowsOf(this.languageRows, token, () => ({ stem: undefined, features: tokenLanguageFeatures(token) }), offsets);
       if (own.rows.length === 0) continue;
-      const word = new Evidence(model);
-      for (let i = 0; i < own.rows.length; i++) {
-        evidence.add(own.rows[i], own.weights[i]);
-        word.add(own.rows[i], own.weights[i]);
-      }
-      wordsEs.push(word.prediction().ranked.find((r) => r.label === 'es')?.probability ?? 0.5);
+      for (let i = 0; i < own.rows.length; i++) evidence.add(own.rows[i], own.weights[i]);
+      own.pEs ??= wordEs(model, own);
+      wordsEs.push(own.pEs);
     }
     return { prediction: evidence.prediction(), wordsEs };
   }

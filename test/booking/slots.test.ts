@@ -103,6 +103,16 @@ describe('availableSlots', () => {
     expect(availableSlots(query('2026-12-01T13:00:00Z', { busy: allBusy }))).toEqual([]);
   });
 
+  it('leaves out the local weekdays to avoid and the start times turned down, as if they were taken', () => {
+    const declined = ['2026-12-01T14:00:00.000Z', '2026-12-03T14:40:00.000Z']; // Tue 9:00, Thu 9:40
+    expect(local(availableSlots(query('2026-12-01T13:00:00Z', { avoidWeekdays: [3], declined, limit: 5 })))).toEqual([
+      'Tue 12/1 9:40', 'Tue 12/1 10:20', 'Thu 12/3 9:00', 'Thu 12/3 10:20', 'Fri 12/4 9:00',
+    ]);
+    const free = allFreeSlots({ ...query('2026-12-01T05:00:00Z', { avoidWeekdays: [1, 2], declined }), horizonDays: 7 });
+    expect(free).toHaveLength(3 * 12 - 1); // Wed, Thu, Fri; Thu 9:40 turned down
+    expect(free.some((s) => [1, 2].includes(zonedParts(s.start, NY).weekday) || declined.includes(s.start.toISOString()))).toBe(false);
+  });
+
   it('rejects a slot length that is not a positive whole number', () => {
     expect(() => availableSlots(query('2026-12-01T13:00:00Z', { minutes: 0 }))).toThrow(RangeError);
   });

@@ -69,7 +69,7 @@ export function urgentPath(k: Kit, d: Draft): void {
   d.state = {
     ...d.state,
     misses: 0, missed: undefined, choices: [], form: undefined,
-    urgent: { handoffId: d.context.handoff?.id, details, lastReply: 'alert', doorAt: atDoor(k, d) ? d.now.toISOString() : d.state.urgent?.doorAt },
+    urgent: { details, lastReply: 'alert', doorAt: atDoor(k, d) ? d.now.toISOString() : d.state.urgent?.doorAt },
   };
   d.effects.push({
     type: 'handoff.requested', kind: 'urgent', lang: d.state.lang, summary: summarise(d.text || d.state.urgent?.details.name || 'emergency'),
@@ -108,13 +108,9 @@ export function urgentCaseGate(k: Kit, d: Draft): boolean {
   const u = k.understand(d);
   // "hey so my cousin told me smth" announces a message; it names nobody for the case.
   const preamble = isPreamble(u.tokens);
-  const known = mergeDetails(d.context.handoff?.details, d.state.urgent?.details) ?? {};
   const found = preamble ? {} : extractDetails(d.text);
-  const added = addedDetails(known, found);
-  const details = mergeDetails(known, added) ?? {};
   d.intent = TURN_KINDS.details;
-  d.state = { ...d.state, urgent: { ...d.state.urgent, details, handoffId: d.context.handoff?.id } };
-  if (Object.keys(added).length > 0) d.effects.push({ type: 'handoff.details', details: added });
+  const { added, details } = recordDetails(d, found);
   if (staffActive(k, d)) return true;
   if (Object.keys(added).length > 0) {
     const missing = askFor(k, d, details);
@@ -151,16 +147,25 @@ export function urgentCaseGate(k: Kit, d: Draft): boolean {
  * transcript), and one reply says so, asking only for what is still missing.
  */
 export function absorbHeld(k: Kit, d: Draft, texts: readonly string[]): void {
-  const known = mergeDetails(d.context.handoff?.details, d.state.urgent?.details) ?? {};
   const found = texts.reduce<CaseDetails>((all, text) => mergeDetails(all, extractDetails(text)) ?? all, {});
-  const added = addedDetails(known, found);
-  const details = mergeDetails(known, added) ?? {};
-  d.state = { ...d.state, urgent: { ...d.state.urgent, details, handoffId: d.context.handoff?.id } };
-  if (Object.keys(added).length > 0) d.effects.push({ type: 'handoff.details', details: added });
+  const { added, details } = recordDetails(d, found);
   if (staffActive(k, d)) return;
   const s = k.s(d);
   const captured = Object.keys(added).length > 0 ? s.urgentCaptured(describe(k, d, added)) : '';
   reply(k, d, 'say', [s.urgentHeldAdded(texts.length), captured, askFor(k, d, details)].filter(Boolean).join('\n'));
+}
+
+/**
+ * Reads `found` into the open case: what is new or changed goes into the chat's state and, when there is any, to staff
+ * (`handoff.details`). Returns what was added and every detail the case now holds.
+ */
+function recordDetails(d: Draft, found: CaseDetails): { added: CaseDetails; details: CaseDetails } {
+  const known = mergeDetails(d.context.handoff?.details, d.state.urgent?.details) ?? {};
+  const added = addedDetails(known, found);
+  const details = mergeDetails(known, added) ?? {};
+  d.state = { ...d.state, urgent: { ...d.state.urgent, details } };
+  if (Object.keys(added).length > 0) d.effects.push({ type: 'handoff.details', details: added });
+  return { added, details };
 }
 
 /**
