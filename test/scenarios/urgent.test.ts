@@ -58,20 +58,21 @@ describe('the urgent path', () => {
     expect(reply).not.toContain('alerting our team');
   });
 
-  it('wins after stop: "ICE is at my door right now" is answered and alerts staff; its case listens while open, and the stop holds after', async () => {
+  it('wins after stop: "ICE is at my door right now" is answered and alerts staff, and opens the conversation again', async () => {
     await say('w1', 'hello');
     await say('w1', 'stop');
     expect(await say('w1', 'what is 287g')).toBe('');
     expect(await say('w1', 'ICE is at my door right now')).toContain(RIGHTS.en);
     expect(await urgentHandoffs('w1')).toHaveLength(1);
-    expect((await h.store.state('w1'))?.stopped).toBe(true);
-    // The case it opened listens: details are acknowledged and go on the case.
+    expect((await h.store.state('w1'))?.stopped).toBe(false);
+    // The case listens: details are acknowledged and go on the case.
     expect(await say('w1', 'his name is Carlos Mejia, born 3/2/1988 in Honduras')).toContain('Carlos Mejia');
     expect((await urgentHandoffs('w1'))[0].details).toMatchObject({ name: 'Carlos Mejia', country: 'Honduras' });
-    // Once staff close it, the stop holds again.
+    // Once staff close it, asking for news reaches the team, not silence.
     const open = (await urgentHandoffs('w1'))[0];
     await h.store.withChat('w1', (tx) => tx.updateHandoff(open.id, { status: 'resolved', resolvedAt: h.clock.now().toISOString(), resolution: 'staff' }));
-    expect(await say('w1', 'what is 287g')).toBe('');
+    await say('w1', 'hi, any news about my husband?');
+    expect((await h.store.openHandoffs()).find((x) => x.chat === 'w1')?.summary).toContain('Asks for news');
   });
 
   it('wins during the flood limit, in the client\'s language', async () => {

@@ -5,15 +5,13 @@
 import { parseYesNo } from '../../booking/answers';
 import type { Draft, Kit } from '../draft';
 import { wantsErasure, wantsToLeave, wantsToStop } from '../signals';
-import { urgentOpen } from './urgent';
 
 /**
  * Gate: a stopped conversation answers only `start`, the erasure (asked, confirmed) and, earlier in the order,
- * emergencies. While an emergency case it opened is open, the case listens as usual (details, questions, voice notes):
- * the emergency is still going on. Everything else is recorded and not answered.
+ * emergencies (which open the conversation again). Everything else is recorded and not answered.
  */
 export function stoppedGate(k: Kit, d: Draft): boolean {
-  if (!d.state.stopped || urgentOpen(d)) return false;
+  if (!d.state.stopped) return false;
   const type = d.command?.type;
   if (type === 'start') start(k, d);
   else if (type === 'delete' || (d.text && wantsErasure(d.text))) askErase(k, d);

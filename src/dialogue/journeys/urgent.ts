@@ -68,7 +68,8 @@ export function urgentPath(k: Kit, d: Draft): void {
   d.intent = 'urgent_detention';
   d.state = {
     ...d.state,
-    misses: 0, missed: undefined, choices: [], form: undefined,
+    // A client who had written `stop` and now writes in an emergency has come back: the conversation is open again.
+    misses: 0, missed: undefined, choices: [], form: undefined, stopped: false,
     urgent: { details, lastReply: 'alert', doorAt: atDoor(k, d) ? d.now.toISOString() : d.state.urgent?.doorAt },
   };
   d.effects.push({
