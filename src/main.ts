@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock';
 import { ConfigError, type Config } from './config';
 import { ExplainerLibrary } from './content/explainers';
 import { createCore, logNotifier, type Core, type CoreOptions } from './core';
-import { configureApp, createAdmin } from './http/admin';
+import { createAdmin } from './http/admin';
 import { qrTerminal } from './http/qr';
 import { createHttpApp, startHttp, type RunningHttp } from './http/server';
 import { maskChat, messageRef, type Logger } from './log';
@@ -140,8 +140,10 @@ export async function startPuente(config: Config, log: Logger, options: StartOpt
     config, store: core.store, sender: core.sender, applier: core.applier,
     library: ExplainerLibrary.load(config.responsesDir), clock, log, channel: () => channel.status(), qr: () => channel.qr(),
   });
-  const app = createHttpApp({ log, databaseOk: () => core.store.ping(), backend: core.store.backend, channel: () => channel.status(), routers: [...channel.routers, ...admin.routers] });
-  configureApp(app, config);
+  const app = createHttpApp({
+    log, databaseOk: () => core.store.ping(), backend: core.store.backend, channel: () => channel.status(), routers: [...channel.routers, ...admin.routers],
+    trustProxy: config.trustProxy,
+  });
   let http: RunningHttp;
   try {
     http = await startHttp(app, config.port, config.host);

@@ -34,6 +34,19 @@ export function mediaVerdict(mimeType: string, bytes: number, maxBytes: number):
   return 'ok';
 }
 
+/** Why a channel did not keep a client's file: refused by the rules (type, size), or not downloaded (gone, failed, late). */
+export type MediaRefusal = 'type-not-allowed' | 'too-large' | 'unavailable' | 'timeout';
+
+/** A file a channel downloaded, or why there is none (`cause`: a short detail safe to log, when the channel has one). */
+export type MediaResult =
+  | { readonly ok: true; readonly attachment: Attachment }
+  | { readonly ok: false; readonly reason: MediaRefusal; readonly cause?: string };
+
+/** How a file not kept is logged: a failed or late download is a warning; a file the rules refuse is information. */
+export function refusalLogLevel(reason: MediaRefusal): 'warn' | 'info' {
+  return reason === 'unavailable' || reason === 'timeout' ? 'warn' : 'info';
+}
+
 /**
  * The file name a client's phone gave a file, safe to keep and show: the last path segment, without control characters,
  * at most 200 characters; undefined when nothing is left.

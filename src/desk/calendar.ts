@@ -3,11 +3,12 @@
  * Google Calendar and Outlook can subscribe to (staff rotate the secret when it leaks), and a CSV export by date
  * range for the office's books. Written with ical-generator, not by hand.
  */
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import ical, { ICalEventStatus } from 'ical-generator';
 import { zonedTimeToUtc, addDays } from '../booking/office-hours';
 import { isActive } from '../booking/status';
 import { displayChat } from '../handoff/notify';
+import { sameSecret } from '../secrets';
 import type { ConsultationRecord } from '../store';
 import type { Actor, DeskContext } from './context';
 import { DeskError, parseDay } from './errors';
@@ -20,10 +21,25 @@ const FEED_PAST_DAYS = 60;
 
 const LANGUAGE = { en: 'English', es: 'Spanish' } as const;
 
-const same = (a: string, b: string) => {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
-};
+/** "14:20" formatters of the CSV, one per time zone. */
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "14:20" in `tz`. */
+function clockTime(at: Date, tz: string): string {
+  let f = clockFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    clockFormatters.set(tz, f);
+  }
+  return f.format(at);
+}
+
+/** A CSV export and the dates it covers (YYYY-MM-DD). */
+export interface CsvExport {
+  readonly from: string;
+  readonly to: string;
+  readonly csv: string;
+}
 
 /** A CSV cell: quoted, and never read as a formula by a spreadsheet. */
 function cell(value: string | number | undefined): string {
@@ -53,7 +69,7 @@ export class Calendar {
   /** True when `given` is the feed's secret. */
   async isSecret(given: string): Promise<boolean> {
     const secret = await this.ctx.store.setting(FEED_SECRET);
-    return secret !== undefined && given.length > 0 && given.length <= 100 && same(given, secret);
+    return secret !== undefined && given.length > 0 && given.length <= 100 && sameSecret(given, secret);
   }
 
   /** The feed: every requested or confirmed consultation with a time, from two months ago on. */
@@ -77,22 +93,27 @@ export class Calendar {
     return calendar.toString();
   }
 
-  /** Consultations whose day (firm time) is in [from, to], as CSV (one header line). 400 for impossible dates or a reversed range. */
-  async csv(fromText: string, toText: string): Promise<string> {
+  /**
+   * Consultations whose day (firm time) is in [from, to], as CSV (one header line); `from` is today when not given, `to`
+   * is `from`. 400 for impossible dates or a reversed range.
+   */
+  async csv(fromDay?: string, toDay?: string): Promise<CsvExport> {
     const tz = this.ctx.deps.settings.timezone;
+    const fromText = fromDay ?? this.ctx.dayOf(this.ctx.now());
+    const toText = toDay ?? fromText;
     const from = parseDay(fromText);
     const to = addDays(parseDay(toText), 1);
     const range = { from: zonedTimeToUtc(from.year, from.month, from.day, 0, 0, tz), to: zonedTimeToUtc(to.year, to.month, to.day, 0, 0, tz) };
     if (range.to <= range.from) throw new DeskError(400, '"to" must be on or after "from"', 'bad-range');
     if (range.to.getTime() - range.from.getTime() > 400 * DAY_MS) throw new DeskError(400, 'export at most 400 days at a time', 'bad-range');
     const list = await this.ctx.store.consultations(range);
-    const time = (iso: string | undefined) => (iso ? new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso)) : '');
+    const time = (iso: string | undefined) => (iso ? clockTime(new Date(iso), tz) : '');
     const lines = [['id', 'date', 'start', 'end', 'status', 'mode', 'name', 'phone', 'language', 'topic', 'preference', 'note'].map(cell).join(',')];
     for (const c of list) {
       const v = this.ctx.view(c);
       lines.push([c.id, v.day, time(c.slot?.start), time(c.slot?.end), c.status, c.mode, c.name, v.phone, LANGUAGE[c.lang], c.topic, c.preference, c.note].map(cell).join(','));
     }
-    return `${lines.join('\r\n')}\r\n`;
+    return { from: fromText, to: toText, csv: `${lines.join('\r\n')}\r\n` };
   }
 
   private describe(c: ConsultationRecord): string {

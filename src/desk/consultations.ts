@@ -9,8 +9,7 @@ import { allFreeSlots, availableSlots, formatInterval } from '../booking/slots';
 import { canBecome, isActive } from '../booking/status';
 import { STRINGS } from '../dialogue/strings';
 import type { Interval } from '../dialogue/types';
-import { SlotTakenError, type ChatTx, type ConsultationRecord, type ConsultationStatus } from '../store';
-import { ERASED_CHAT } from '../storage/rows';
+import { SlotTakenError, type AuditEntry, type ChatTx, type ConsultationRecord, type ConsultationStatus } from '../store';
 import type { Actor, ConsultationView, Delivery, DeskContext } from './context';
 import { DeskError, parseDay } from './errors';
 
@@ -49,6 +48,16 @@ export class Consultations {
 
   async get(id: number): Promise<ConsultationView> {
     return this.ctx.view(await this.find(id));
+  }
+
+  /**
+   * Who did what to one consultation, newest first (among its client's latest 200 audit entries); [] once the firm has
+   * no such client any more (erased, or forgotten after the retention period). 404 for an unknown consultation.
+   */
+  async audit(id: number): Promise<AuditEntry[]> {
+    const c = await this.find(id);
+    if (!(await this.ctx.store.client(c.chat))) return [];
+    return (await this.ctx.store.audit({ chat: c.chat, limit: 200 })).filter((e) => e.consultationId === id);
   }
 
   /**
@@ -191,7 +200,7 @@ export class Consultations {
   /** Runs one change in the consultation's chat transaction, with its message and audit entry, then sends the message. */
   private async change(id: number, actor: Actor, action: string, fn: (tx: ChatTx, c: ConsultationRecord, at: Date) => Promise<Change>): Promise<Changed> {
     const existing = await this.find(id);
-    const refusal = existing.chat === ERASED_CHAT ? true : (await this.ctx.cannotWrite(existing.chat)) !== undefined;
+    const refusal = (await this.ctx.cannotWrite(existing.chat)) !== undefined;
     const at = this.ctx.now();
     let done: { record: ConsultationRecord; outbox?: number; messaged: boolean };
     try {

@@ -1,9 +1,10 @@
 /**
  * What a staff request can get wrong, as one typed error the HTTP side maps to a 4xx status with the message (never a
- * stack trace). `reason` is a stable code for scripts (`not-open`, `needs-time`, `window-closed`…).
+ * stack trace). `reason` is a stable code for scripts (`not-open`, `needs-time`, `window-closed`…); `retryAfter` is the
+ * seconds to wait before trying again (429).
  */
 export class DeskError extends Error {
-  constructor(readonly status: 400 | 401 | 403 | 404 | 409 | 429, message: string, readonly reason?: string) {
+  constructor(readonly status: 400 | 401 | 403 | 404 | 409 | 429, message: string, readonly reason?: string, readonly retryAfter?: number) {
     super(message);
   }
 }

@@ -7,6 +7,7 @@ import { isActive } from '../booking/status';
 import { isRealQuestion } from '../dialogue/signals';
 import { detailsLine, displayChat } from '../handoff/notify';
 import type { AuditEntry, HandoffRecord, NoteRecord, TranscriptEntry } from '../store';
+import { ERASED_CHAT } from '../storage/rows';
 import type { Actor, ConsultationView, Delivery, DeskContext } from './context';
 import { DeskError } from './errors';
 
@@ -44,8 +45,12 @@ const FALLBACK: Readonly<Record<HandoffRecord['kind'], string>> = {
 /** Summaries Puente writes itself that say something ("Staff took over…", "Asks for news…"). */
 const DESCRIPTIVE = /^(Staff took over|Asks for news|Asked for a person from the menu)/;
 
-/** The headline of a case: its summary when it says something, else the client's latest real question, else what kind it is. */
-export function headline(h: HandoffRecord, latest: readonly string[]): string {
+/**
+ * The headline of a case: its summary when it says something, else the client's latest real question, else what kind
+ * it is. A consultation case shows its consultation's `topic` (when there is one) unless the summary is a real question.
+ */
+export function headline(h: HandoffRecord, latest: readonly string[], topic?: string): string {
+  if (h.kind === 'consultation' && topic && !isRealQuestion(h.summary)) return topic;
   const summary = h.summary.trim();
   if (summary && (isRealQuestion(summary) || DESCRIPTIVE.test(summary))) return summary;
   const question = [...latest].reverse().find((t) => isRealQuestion(t));
@@ -103,7 +108,7 @@ export class Handoffs {
   async note(id: number, text: string, actor: Actor): Promise<NoteRecord> {
     const h = await this.ctx.store.handoff(id);
     if (!h) throw new DeskError(404, 'no such handoff', 'no-handoff');
-    if (h.chat === 'erased') throw new DeskError(409, 'the client erased their data', 'erased');
+    if (h.chat === ERASED_CHAT) throw new DeskError(409, 'the client erased their data', 'erased');
     const at = this.ctx.now().toISOString();
     return this.ctx.store.withChat(h.chat, async (tx) => {
       const note = await tx.addNote({ handoffId: id, author: actor.name, text, at });
@@ -154,7 +159,7 @@ export class Handoffs {
       phone: displayChat(h.chat),
       waitingMinutes: Math.max(0, Math.round((end - Date.parse(h.createdAt)) / 60_000)),
       answered: h.repliedAt !== undefined,
-      headline: h.kind === 'consultation' && c?.topic && !isRealQuestion(h.summary) ? c.topic : headline(h, latest),
+      headline: headline(h, latest, c?.topic),
       ...(details ? { detailsLine: details } : {}),
       latest,
       ...(c ? { consultation: this.ctx.view(c) } : {}),

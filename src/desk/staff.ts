@@ -21,14 +21,14 @@ function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptO
 }
 
 /** `scrypt$N$r$p$salt$hash` (base64url). */
-export async function hashPassword(password: string): Promise<string> {
+async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, maxmem: 64 * 1024 * 1024 });
   return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** True when `password` matches a hash made by {@link hashPassword}; false for anything malformed. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [kind, n, r, p, salt, hash] = stored.split('$');
   if (kind !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
@@ -47,7 +47,7 @@ export function randomPassword(): string {
 export const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64url');
 
 /** Names people can read in the audit list: letters, digits, spaces, dots, hyphens and apostrophes, 1–40 characters. */
-export function checkName(name: unknown): string {
+function checkName(name: unknown): string {
   const text = typeof name === 'string' ? name.trim().replace(/\s+/g, ' ') : '';
   if (!/^[\p{L}\p{N}][\p{L}\p{N} .'’-]{0,39}$/u.test(text)) {
     throw new DeskError(400, 'a name is 1 to 40 letters, digits, spaces, dots, hyphens or apostrophes', 'bad-name');
@@ -56,11 +56,18 @@ export function checkName(name: unknown): string {
 }
 
 /** Passwords: 10 to 200 characters. */
-export function checkPassword(password: unknown): string {
+function checkPassword(password: unknown): string {
   if (typeof password !== 'string' || password.length < 10 || password.length > 200) {
     throw new DeskError(400, 'a password is 10 to 200 characters long', 'bad-password');
   }
   return password;
+}
+
+/** A new account's role: `staff` when not given. */
+function checkRole(role: unknown): StaffRole {
+  if (role === undefined) return 'staff';
+  if (role !== 'staff' && role !== 'admin') throw new DeskError(400, '"role" is staff or admin', 'bad-role');
+  return role;
 }
 
 /** A signed-in session: who, and the CSRF token its forms carry. */
@@ -105,7 +112,7 @@ export class StaffDesk {
     const now = this.now();
     const account = name?.trim() || FIRST_ADMIN;
     const wait = await this.limiter.retryAfter(address, account, now);
-    if (wait > 0) throw Object.assign(new DeskError(429, 'too many failed sign-ins; try again later', 'locked'), { retryAfter: Math.ceil(wait / 1000) });
+    if (wait > 0) throw new DeskError(429, 'too many failed sign-ins; try again later', 'locked', Math.ceil(wait / 1000));
     const found = typeof password === 'string' && password.length > 0 && password.length <= 200 ? await this.store.staffByName(account) : undefined;
     // A missing account costs the same time as a wrong password (no way to tell which names exist).
     const ok = found ? await verifyPassword(password as string, found.passwordHash) : (await hashPassword('x'), false);
@@ -143,13 +150,17 @@ export class StaffDesk {
     return this.store.staffAccounts();
   }
 
-  /** Adds an account (admins only from the desk; the command line may pass no actor). */
-  async add(actor: Actor | undefined, input: { name: unknown; password: unknown; role: StaffRole }): Promise<StaffAccount> {
+  /**
+   * Adds an account (admins only from the desk; the command line may pass no actor). The role is `staff` or `admin`
+   * (`staff` when not given); any other is a 400, checked first.
+   */
+  async add(actor: Actor | undefined, input: { name: unknown; password: unknown; role?: unknown }): Promise<StaffAccount> {
+    const role = checkRole(input.role);
     if (actor && actor.role !== 'admin') throw new DeskError(403, 'only an admin can add staff accounts', 'not-admin');
     const name = checkName(input.name);
     const password = checkPassword(input.password);
     const at = this.now().toISOString();
-    const added = await this.store.addStaff({ name, role: input.role, passwordHash: await hashPassword(password), at });
+    const added = await this.store.addStaff({ name, role, passwordHash: await hashPassword(password), at });
     if (!added) throw new DeskError(409, `there is already an account named ${name}`, 'name-taken');
     await this.store.addAudit({ actor: actor?.name ?? 'command line', action: 'staff.add', detail: `${added.name} (${added.role})`, at });
     return added;

@@ -22,12 +22,18 @@ export interface HttpDeps {
   channel(): ChannelStatus;
   /** Routers to mount before the 404 handler (channel webhooks, the dashboard). Each parses its own bodies. */
   readonly routers?: readonly express.Router[];
+  /**
+   * Which reverse proxies to believe about the client's address (TRUST_PROXY), as express's `trust proxy`: the
+   * sign-in limits count per address. Default false (express's default): the socket's address.
+   */
+  readonly trustProxy?: number | string | boolean;
 }
 
 /** Builds the express app. */
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
   // Secure headers. Pages are server-rendered with no scripts; QR codes are data: images. Many firms run Puente on a
   // local network over plain HTTP, so requests are not upgraded to HTTPS by the browser.
   app.use(

@@ -818,6 +818,14 @@ describe('settings', () => {
     expect(cloudApiProblems({ ...good, baseUrl: 'graph.facebook.com' })[0]).toMatch(/^CLOUD_API_BASE_URL/);
   });
 
+  it('says what is wrong with a phone number ID: too short, or not all digits', () => {
+    const good = { token: 't', phoneNumberId: PHONE_ID, appSecret: 's', verifyToken: 'v', baseUrl: 'https://graph.facebook.com/v21.0' };
+    const short = cloudApiProblems({ ...good, phoneNumberId: '123' })[0];
+    expect(short).toMatch(/5 to 30 digits \(got 3 characters\)$/);
+    expect(short).not.toMatch(/not all digits/);
+    expect(cloudApiProblems({ ...good, phoneNumberId: '+1 555 078 3881' })[0]).toMatch(/5 to 30 digits \(got 15 characters, not all digits\)$/);
+  });
+
   it('reports the channel down with the first problem when settings are incomplete', () => {
     const incomplete = createCloudApiChannel({
       settings: { token: '', phoneNumberId: PHONE_ID, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: graph.url },

@@ -18,3 +18,12 @@ it.each([
 ] as const)('summary %j (%s), latest %j → %j', (summary, kind, latest, expected) => {
   expect(headline({ ...base, kind, summary }, latest)).toBe(expected);
 });
+
+it.each([
+  ['consultation', 'Consultation request', 'work permit renewal', 'work permit renewal'],
+  ['consultation', 'my work permit renewal is stuck since March', 'work permit renewal', 'my work permit renewal is stuck since March'],
+  ['consultation', '', undefined, 'Consultation request'],
+  ['human', '', 'work permit renewal', 'Asked to talk to a person (no question written yet)'],
+] as const)('a %s case with summary %j and topic %j → %j', (kind, summary, topic, expected) => {
+  expect(headline({ ...base, kind, summary }, [], topic)).toBe(expected);
+});

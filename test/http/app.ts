@@ -8,7 +8,7 @@
  */
 import type { ChannelStatus } from '../../src/channels/channel';
 import { ExplainerLibrary } from '../../src/content/explainers';
-import { configureApp, createAdmin, type Admin } from '../../src/http/admin';
+import { createAdmin, type Admin } from '../../src/http/admin';
 import { createHttpApp, startHttp } from '../../src/http/server';
 import { harness, RESPONSES_DIR, type Harness } from '../helpers';
 
@@ -68,8 +68,8 @@ export async function staffApp(h: Harness, status: ChannelState, library = Expla
   });
   const app = createHttpApp({
     log: h.log, databaseOk: () => h.store.ping(), backend: h.store.backend, channel: () => status.current, routers: admin.routers,
+    trustProxy: h.config.trustProxy,
   });
-  configureApp(app, h.config);
   const http = await startHttp(app, 0, '127.0.0.1');
   return { admin, app, http, url: `http://127.0.0.1:${http.port}` };
 }

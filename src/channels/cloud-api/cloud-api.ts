@@ -9,12 +9,13 @@
  * the message is accepted without it (its `mediaId` and `mimeType` are kept). A chat's webhooks are accepted in the
  * order they arrived, so a text sent after a photo is not stored before it.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../../config';
 import type { InboundMessage } from '../../dialogue/types';
 import { systemClock, type Clock } from '../../clock';
 import { maskChat, messageRef, type Logger } from '../../log';
+import { sameSecret } from '../../secrets';
 import type { ChannelStatus, Notifier, Outbound } from '../channel';
 import { ArrivalOrder } from '../arrival-order';
 import { PartProgress, splitMessage } from '../parts';
@@ -22,7 +23,7 @@ import { AUTH_ERROR_CODE, GraphClient, SEND_RETRY_DELAYS_MS, TEXT_LIMIT, type Gr
 import { MediaDownloader } from './media-download';
 import { readWebhook, type DeliveryStatus, type WebhookEvents } from './payload';
 
-export { toInboundMessage, toDeliveryStatus, mediaRef, type DeliveryStatus, type MediaRef } from './payload';
+export { toInboundMessage, toDeliveryStatus, type DeliveryStatus } from './payload';
 export { TEXT_LIMIT, GraphApiError } from './graph-client';
 
 /** Splits a reply into Cloud API messages of at most 4,096 characters (on paragraphs, then lines, then words). */
@@ -53,7 +54,10 @@ export function cloudApiProblems(c: Config['cloudApi']): string[] {
   const missing = (name: string, what: string) => problems.push(`${name} is required when TRANSPORT=cloud-api (${what})`);
   if (!c.token?.trim()) missing('CLOUD_API_TOKEN', 'the access token of the WhatsApp Business app');
   if (!c.phoneNumberId?.trim()) missing('CLOUD_API_PHONE_NUMBER_ID', 'the phone number ID shown in WhatsApp Manager, not the phone number');
-  else if (!/^\d{5,30}$/.test(c.phoneNumberId.trim())) problems.push(`CLOUD_API_PHONE_NUMBER_ID must be the numeric phone number ID from WhatsApp Manager (got ${c.phoneNumberId.trim().length} characters that are not all digits)`);
+  else if (!/^\d{5,30}$/.test(c.phoneNumberId.trim())) {
+    const id = c.phoneNumberId.trim();
+    problems.push(`CLOUD_API_PHONE_NUMBER_ID must be the numeric phone number ID from WhatsApp Manager, 5 to 30 digits (got ${id.length} characters${/^\d+$/.test(id) ? '' : ', not all digits'})`);
+  }
   if (!c.appSecret?.trim()) missing('CLOUD_API_APP_SECRET', 'the app secret, to check the X-Hub-Signature-256 of webhooks');
   if (!c.verifyToken?.trim()) missing('CLOUD_API_VERIFY_TOKEN', 'any secret string, also entered in the webhook settings of the Meta app');
   let url: URL | undefined;
@@ -109,12 +113,6 @@ export interface CloudApiChannel {
   idle(): Promise<void>;
 }
 
-/** Equal strings, compared in constant time whatever their lengths (both are hashed to the same length first). */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return expected.length > 0 && timingSafeEqual(digest(given), digest(expected));
-}
-
 /** Checks `X-Hub-Signature-256: sha256=<hex>` against the HMAC-SHA256 of the raw body with the app secret. */
 export function validSignature(raw: Buffer, header: string | undefined, appSecret: string): boolean {
   if (!appSecret || !header) return false;
@@ -142,21 +140,17 @@ export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
     if (accepted && authFailure) log.info('cloud api token accepted again');
     authFailure = accepted ? undefined : `the Graph API rejected the access token (error ${AUTH_ERROR_CODE}); check CLOUD_API_TOKEN`;
   };
+  // What both Graph API clients share: where, with which token, through which fetch, logging where.
+  const graph = { baseUrl: settings.baseUrl, token: settings.token, log, fetch: deps.fetch ?? globalThis.fetch };
   const client = new GraphClient({
-    baseUrl: settings.baseUrl,
+    ...graph,
     phoneNumberId: settings.phoneNumberId,
-    token: settings.token,
-    log,
-    fetch: deps.fetch ?? globalThis.fetch,
     retryDelaysMs: deps.retryDelaysMs ?? SEND_RETRY_DELAYS_MS,
     onResult: (error: GraphApiError | undefined) => tokenAccepted(error?.code !== AUTH_ERROR_CODE),
   });
   const media = new MediaDownloader({
-    baseUrl: settings.baseUrl,
-    token: settings.token,
+    ...graph,
     maxBytes: deps.mediaMaxBytes,
-    log,
-    fetch: deps.fetch ?? globalThis.fetch,
     retryDelaysMs: deps.mediaRetryDelaysMs,
     onToken: tokenAccepted,
   });
@@ -206,7 +200,7 @@ export function createCloudApiChannel(deps: CloudApiDeps): CloudApiChannel {
     const mode = req.query['hub.mode'];
     const token = req.query['hub.verify_token'];
     const challenge = req.query['hub.challenge'];
-    if (mode === 'subscribe' && typeof token === 'string' && typeof challenge === 'string' && sameSecret(token, settings.verifyToken)) {
+    if (mode === 'subscribe' && typeof token === 'string' && typeof challenge === 'string' && settings.verifyToken.length > 0 && sameSecret(token, settings.verifyToken)) {
       log.info('cloud api webhook verified');
       res.type('text/plain').set('X-Content-Type-Options', 'nosniff').send(challenge);
       return;

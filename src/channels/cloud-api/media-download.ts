@@ -7,7 +7,7 @@
  * off. Network errors, 5xx and rate limits are tried again while the caller's deadline allows. Outcomes are values,
  * never exceptions. Logs carry the message reference, Graph codes and sizes — never the URL, the token or the media id.
  */
-import { baseType, mediaVerdict, type Attachment } from '../../media';
+import { baseType, mediaVerdict, refusalLogLevel, type MediaRefusal, type MediaResult } from '../../media';
 import { messageRef, type Logger } from '../../log';
 import { AUTH_ERROR_CODE, graphErrorOf, isRetryable, networkCause } from './graph-client';
 import type { MediaRef } from './payload';
@@ -16,12 +16,6 @@ import type { MediaRef } from './payload';
 export const MEDIA_RETRY_DELAYS_MS: readonly number[] = [250, 1_000];
 /** Files downloaded at once by this process; the others wait their turn (bounds memory: each is held whole). */
 export const MEDIA_CONCURRENCY = 4;
-
-/** Why a file was not kept. */
-export type MediaRefusal = 'type-not-allowed' | 'too-large' | 'unavailable' | 'timeout';
-
-/** The downloaded file, or why there is none. */
-export type MediaResult = { readonly ok: true; readonly attachment: Attachment } | { readonly ok: false; readonly reason: MediaRefusal };
 
 /** What the downloader needs. */
 export interface MediaDownloaderOptions {
@@ -61,9 +55,12 @@ export class MediaDownloader {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly base: URL;
+  /** The Graph API's address without a trailing slash, before `/{media-id}`. */
+  private readonly graphUrl: string;
 
   constructor(private readonly options: MediaDownloaderOptions) {
     this.base = new URL(options.baseUrl);
+    this.graphUrl = options.baseUrl.replace(/\/+$/, '');
   }
 
   /**
@@ -101,7 +98,7 @@ export class MediaDownloader {
   /** One try: the file's URL and facts from the Graph API, then the bytes, within the limits. Throws {@link AttemptFailed}. */
   private async attempt(ref: MediaRef, deadline: AbortSignal, message: string): Promise<MediaResult> {
     const { maxBytes, token } = this.options;
-    const about = await this.json(`${this.options.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(ref.mediaId)}`, deadline);
+    const about = await this.json(`${this.graphUrl}/${encodeURIComponent(ref.mediaId)}`, deadline);
     const url = str(about.url);
     const mimeType = str(about.mime_type) ?? ref.mimeType;
     const declared = size(about.file_size);
@@ -172,8 +169,7 @@ export class MediaDownloader {
   }
 
   private notKept(message: string, reason: MediaRefusal, fields: Readonly<Record<string, unknown>>): MediaResult {
-    const level = reason === 'unavailable' || reason === 'timeout' ? 'warn' : 'info';
-    this.options.log[level]({ message, reason, maxBytes: this.options.maxBytes, ...fields }, 'cloud api media not kept');
+    this.options.log[refusalLogLevel(reason)]({ message, reason, maxBytes: this.options.maxBytes, ...fields }, 'cloud api media not kept');
     return { ok: false, reason };
   }
 

@@ -14,6 +14,7 @@
  */
 import type { Logger } from '../../log';
 import { maskChat, messageRef } from '../../log';
+import { refusalLogLevel } from '../../media';
 import type { ChannelStatus, Notifier, Outbound } from '../channel';
 import type { InboundMessage } from '../../dialogue/types';
 import type { WaClient, WaMessage } from './client';
@@ -261,8 +262,7 @@ export class WhatsAppWebChannel {
       return result.attachment;
     }
     const fields = { message, reason: result.reason, maxBytes: this.deps.mediaMaxBytes, ...(result.cause ? { cause: result.cause } : {}) };
-    if (result.reason === 'unavailable' || result.reason === 'timeout') this.deps.log.warn(fields, 'WhatsApp: media not kept');
-    else this.deps.log.info(fields, 'WhatsApp: media not kept');
+    this.deps.log[refusalLogLevel(result.reason)](fields, 'WhatsApp: media not kept');
     return undefined;
   }
 

@@ -3,19 +3,14 @@
  * (`Message.downloadMedia`), within the size limit and the allowed types. A message that announces a type not allowed
  * or a size over the limit is not downloaded at all; a download whose base64 is already too long is not decoded.
  */
-import { baseType, cleanFilename, mediaVerdict, type Attachment } from '../../media';
+import { baseType, cleanFilename, mediaVerdict, type MediaResult } from '../../media';
 import type { WaMessage } from './client';
 
 /** whatsapp-web.js message types that carry a file. */
 const FILE_TYPES = new Set(['ptt', 'audio', 'image', 'video', 'document', 'sticker']);
 
-/** The file, or why there is none. */
-export type WaMediaResult =
-  | { readonly ok: true; readonly attachment: Attachment }
-  | { readonly ok: false; readonly reason: 'type-not-allowed' | 'too-large' | 'unavailable' | 'timeout'; readonly cause?: string };
-
 /** Whether the message carries a file the channel can download. */
-export function carriesFile(m: WaMessage): boolean {
+function carriesFile(m: WaMessage): boolean {
   return m.hasMedia === true && typeof m.downloadMedia === 'function' && FILE_TYPES.has(m.type);
 }
 
@@ -23,7 +18,7 @@ export function carriesFile(m: WaMessage): boolean {
  * Downloads the message's file within `timeoutMs`: the attachment, or why there is none (refused, gone from WhatsApp,
  * the browser failed, out of time); undefined when the message carries no file. Never rejects.
  */
-export async function downloadFile(m: WaMessage, maxBytes: number, timeoutMs: number): Promise<WaMediaResult | undefined> {
+export async function downloadFile(m: WaMessage, maxBytes: number, timeoutMs: number): Promise<MediaResult | undefined> {
   if (!carriesFile(m)) return undefined;
   const announced = m._data;
   if (typeof announced?.mimetype === 'string') {

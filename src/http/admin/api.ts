@@ -5,11 +5,11 @@
  * and nothing changed. Nothing under /api is ever cached.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { DeskError, type Desk } from '../../desk';
+import type { Desk } from '../../desk';
 import type { Logger } from '../../log';
 import { actorOf, type Auth } from './auth';
 import { describeError } from './errors';
-import { chatParam, dayQuery, idParam, intQuery, searchQuery, startField, textField } from './input';
+import { chatParam, dayQuery, daysQuery, idParam, intQuery, searchQuery, startField, textField } from './input';
 import { sendMedia } from './media';
 
 /** What the API needs. */
@@ -83,9 +83,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
   // Consultations.
   api.get('/api/consultations', route(async (req, res) => res.json({ consultations: await desk.consultations.list(dayQuery(req, 'from'), intQuery(req, 'days', 14, 1, 366)) })));
   api.get('/api/consultations.csv', route(async (req, res) => {
-    const from = dayQuery(req, 'from') ?? desk.today();
-    const to = dayQuery(req, 'to') ?? from;
-    const csv = await desk.calendar.csv(from, to); // refused dates answer JSON, not a CSV download
+    const { from, to, csv } = await desk.calendar.csv(dayQuery(req, 'from'), dayQuery(req, 'to')); // refused dates answer JSON, not a CSV download
     res.type('text/csv; charset=utf-8').attachment(`consultations-${from}-to-${to}.csv`).send(csv);
   }));
   api.get('/api/consultations/:id', route(async (req, res) => res.json({ consultation: await desk.consultations.get(idParam(req)) })));
@@ -124,9 +122,9 @@ export function apiRouter(deps: ApiDeps): express.Router {
   api.get('/api/media/:id', route(async (req, res) => sendMedia(res, await desk.media(idParam(req)))));
 
   // Insights and content.
-  api.get('/api/insights', route(async (req, res) => res.json({ insights: await desk.insights.insights(intQuery(req, 'days', 30, 1, 365)) })));
+  api.get('/api/insights', route(async (req, res) => res.json({ insights: await desk.insights.insights(daysQuery(req)) })));
   const training = route(async (req, res) => {
-    const yaml = await desk.insights.trainingYaml(intQuery(req, 'days', 30, 1, 365));
+    const yaml = await desk.insights.trainingYaml(daysQuery(req));
     res.type('text/yaml').send(yaml);
   });
   api.get('/api/insights/unrecognised.yaml', training);
@@ -145,9 +143,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
   api.get('/api/staff', route(async (_req, res) => res.json({ staff: await desk.staff.list() })));
   api.post('/api/staff', route(async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const role = body.role === undefined ? 'staff' : body.role;
-    if (role !== 'staff' && role !== 'admin') throw new DeskError(400, '"role" is staff or admin', 'bad-role');
-    res.status(201).json({ staff: await desk.staff.add(actorOf(res), { name: body.name, password: body.password, role }) });
+    res.status(201).json({ staff: await desk.staff.add(actorOf(res), { name: body.name, password: body.password, role: body.role }) });
   }));
   api.post('/api/staff/:name/remove', route(async (req, res) => res.json({ removed: await desk.staff.remove(actorOf(res), String(req.params.name).slice(0, 80)) })));
   api.get('/api/audit', route(async (req, res) => res.json({ audit: await desk.audit(intQuery(req, 'limit', 100, 1, 1000)) })));

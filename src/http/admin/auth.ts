@@ -10,18 +10,12 @@ import { DeskError } from '../../desk';
 import { FIRST_ADMIN, SESSION_HOURS, type Session } from '../../desk/staff';
 import type { Actor } from '../../desk/context';
 import type { Logger } from '../../log';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../secrets';
 
-export const SESSION_COOKIE = 'puente_session';
-
-/** Equal in constant time, whatever the lengths (both sides are hashed first). */
-export function sameText(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
+const SESSION_COOKIE = 'puente_session';
 
 /** One cookie from the request header. */
-export function readCookie(req: Request, name: string): string | undefined {
+function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
     if (key === name) return rest.join('=');
@@ -30,7 +24,7 @@ export function readCookie(req: Request, name: string): string | undefined {
 }
 
 /** `Authorization: Bearer <name>:<password>`, or `Bearer <password>` for the `admin` account; undefined without the header. */
-export function bearerCredentials(req: Request): { name: string; password: string } | undefined {
+function bearerCredentials(req: Request): { name: string; password: string } | undefined {
   const header = req.get('authorization');
   const m = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
   if (!m) return header ? { name: FIRST_ADMIN, password: '' } : undefined;
@@ -50,7 +44,7 @@ function utf8(text: string): string {
 }
 
 /** The address a request came from: the client's, through a trusted proxy (TRUST_PROXY), else the socket's. */
-export const addressOf = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+const addressOf = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /** Sessions, the guards of pages and API, and the one sign-in. */
 export class Auth {
@@ -101,7 +95,7 @@ export class Auth {
       }
       const session = await this.session(req);
       if (!session) throw new DeskError(401, 'sign in first (session cookie or Authorization: Bearer <name>:<password>)', 'signed-out');
-      if (req.method !== 'GET' && req.method !== 'HEAD' && !sameText(String(req.get('x-csrf-token') ?? ''), session.csrf)) {
+      if (req.method !== 'GET' && req.method !== 'HEAD' && !sameSecret(String(req.get('x-csrf-token') ?? ''), session.csrf)) {
         throw new DeskError(403, 'missing or wrong X-CSRF-Token', 'csrf');
       }
       res.locals.actor = session.actor;
@@ -120,7 +114,7 @@ export class Auth {
       }
       if (req.method === 'POST') {
         const token = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>)._csrf : undefined;
-        if (typeof token !== 'string' || !sameText(token, session.csrf)) {
+        if (typeof token !== 'string' || !sameSecret(token, session.csrf)) {
           res.status(403).type('text/plain').set('Cache-Control', 'no-store').send('This form has expired. Go back, reload the page and try again.');
           return;
         }

@@ -3,6 +3,7 @@
  * consultation with the free times to give it (or any date and time), proposing a time to the client; and the firm's
  * calendar: the subscription address, rotating it, the CSV export.
  */
+import { canBecome, isActive } from '../../booking/status';
 import type { ConsultationView } from '../../desk';
 import type { FreeSlot } from '../../desk/consultations';
 import { auditList } from './transcript-view';
@@ -57,15 +58,15 @@ function timeOnly(when: string): string {
 function actions(c: ConsultationView, from: string, csrf: string, now: Date): Html {
   const hidden = html`<input type="hidden" name="from" value="${from}">`;
   const inLang = html`<span class="field-hint">${c.name ?? 'The client'} writes in ${languageName(c.lang)}.</span>`;
-  const active = c.status === 'requested' || c.status === 'confirmed';
-  const setTime = active ? html`<a class="button${c.slot ? ' secondary' : ''}" href="/admin/consultations/${c.id}">${c.slot ? (c.status === 'confirmed' ? 'Reschedule…' : 'Change time…') : 'Set a time…'}</a>` : '';
-  const confirm = c.status === 'requested' && c.slot
+  const setTime = isActive(c.status) ? html`<a class="button${c.slot ? ' secondary' : ''}" href="/admin/consultations/${c.id}">${c.slot ? (c.status === 'confirmed' ? 'Reschedule…' : 'Change time…') : 'Set a time…'}</a>` : '';
+  const confirm = canBecome(c.status, 'confirmed') && c.slot
     ? postForm(`/admin/consultations/${c.id}/confirm`, csrf, html`${hidden}<button type="submit">Confirm</button><details><summary>Add a note…</summary><label for="confirm-${c.id}">Note for the client <span class="muted">(optional, sent with the confirmation)</span></label>${inLang}<textarea id="confirm-${c.id}" name="message" rows="2" maxlength="1000"></textarea></details>`, 'confirm')
     : '';
+  // No-show also needs the time to have started (checked by the desk too; not a status rule).
   const started = c.slot !== undefined && Date.parse(c.slot.start) <= now.getTime();
-  const complete = c.status === 'confirmed' ? postForm(`/admin/consultations/${c.id}/complete`, csrf, html`${hidden}<button class="secondary" type="submit">Mark completed</button>`) : '';
-  const noShow = c.status === 'confirmed' && started ? postForm(`/admin/consultations/${c.id}/no-show`, csrf, html`${hidden}<button class="secondary" type="submit">Mark no-show</button>`) : '';
-  const cancel = active
+  const complete = canBecome(c.status, 'completed') ? postForm(`/admin/consultations/${c.id}/complete`, csrf, html`${hidden}<button class="secondary" type="submit">Mark completed</button>`) : '';
+  const noShow = canBecome(c.status, 'no-show') && started ? postForm(`/admin/consultations/${c.id}/no-show`, csrf, html`${hidden}<button class="secondary" type="submit">Mark no-show</button>`) : '';
+  const cancel = canBecome(c.status, 'cancelled')
     ? html`<details class="cancel"><summary>Cancel…</summary>${postForm(`/admin/consultations/${c.id}/cancel`, csrf, html`${hidden}<label for="cancel-${c.id}">Why is it cancelled? <span class="muted">(required)</span></label><span class="field-hint">Sent to the client on WhatsApp after a standard cancellation notice. ${c.name ?? 'The client'} writes in ${languageName(c.lang)}.</span><textarea id="cancel-${c.id}" name="message" rows="2" maxlength="1000" required></textarea><button class="danger" type="submit">Cancel consultation</button>`)}</details>`
     : '';
   if (!setTime && !confirm && !complete && !cancel) return html``;
@@ -85,7 +86,7 @@ function calendarCard(feedUrl: string, csrf: string, today: string): Html {
 
 /** One consultation: the free times to give it, any date and time, and its audit list. */
 export function scheduleView(c: ConsultationView, slots: readonly FreeSlot[], csrf: string, audit: readonly AuditEntry[], timezone: string, chosenDay?: string): Html {
-  const active = c.status === 'requested' || c.status === 'confirmed';
+  const active = isActive(c.status);
   return html`<p class="crumbs"><a href="/admin/consultations?from=${c.day}#c-${c.id}">← Consultations</a> · <a href="/admin/clients/${encodeURIComponent(c.chat)}">Client history</a></p>
 <section class="card consultation status-${c.status}">
 <div class="c-head"><strong class="c-when">${c.when ?? 'No time yet'}</strong>${statusBadge(c.status)}<span class="muted">${c.mode === 'phone' ? 'Phone call' : 'At the office'} · #${c.id}</span></div>
@@ -96,7 +97,7 @@ export function scheduleView(c: ConsultationView, slots: readonly FreeSlot[], cs
 ${c.preference ? html`<div><dt>Client asked for</dt><dd lang="${c.lang}"><strong>${c.preference}</strong></dd></div>` : ''}
 ${c.topic ? html`<div><dt>Topic</dt><dd lang="${c.lang}">${c.topic}</dd></div>` : ''}
 </dl>
-${c.status === 'requested' && c.slot ? postForm(`/admin/consultations/${c.id}/confirm`, csrf, html`<button type="submit">Confirm ${c.when ?? ''}</button>`) : ''}
+${canBecome(c.status, 'confirmed') && c.slot ? postForm(`/admin/consultations/${c.id}/confirm`, csrf, html`<button type="submit">Confirm ${c.when ?? ''}</button>`) : ''}
 </section>
 ${active ? html`<section class="card" aria-labelledby="times-h"><h2 id="times-h">${c.slot ? 'Choose another time' : 'Give this request a time'}</h2>
 ${c.preference ? html`<p>The client asked for <strong lang="${c.lang}">${c.preference}</strong>. Below: free times inside office hours; for anything else, write the date and time you agree with them.</p>` : ''}

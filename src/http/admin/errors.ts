@@ -14,10 +14,7 @@ export interface Described {
 }
 
 export function describeError(err: unknown): Described {
-  if (err instanceof DeskError) {
-    const retryAfter = (err as DeskError & { retryAfter?: number }).retryAfter;
-    return { status: err.status, message: err.message, reason: err.reason, ...(retryAfter ? { retryAfter } : {}) };
-  }
+  if (err instanceof DeskError) return { status: err.status, message: err.message, reason: err.reason, ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) };
   const e = err as { status?: number; type?: string };
   if (e?.type === 'entity.too.large') return { status: 413, message: 'the body is too large (16 KB at most)', reason: 'too-large' };
   if (e?.status && e.status >= 400 && e.status < 500) return { status: e.status, message: 'the body could not be read: send valid JSON or a form', reason: 'bad-body' };

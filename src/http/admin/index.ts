@@ -25,11 +25,6 @@ export interface Admin {
   readonly generatedPassword?: string;
 }
 
-/** Applies the app-wide settings the staff side relies on: which proxies to trust for the client's address (TRUST_PROXY). */
-export function configureApp(app: express.Express, config: Pick<Config, 'trustProxy'>): void {
-  app.set('trust proxy', config.trustProxy ?? false);
-}
-
 /** The calendar feed at its secret address (no session: calendar apps cannot sign in; the address is the secret). */
 function calendarRouter(desk: Desk): express.Router {
   const router = express.Router();

@@ -58,6 +58,11 @@ export function intQuery(req: Request, name: string, fallback: number, min: numb
   return Number(raw);
 }
 
+/** The `days` query parameter of insights: 1 to 365, default 30. */
+export function daysQuery(req: Request): number {
+  return intQuery(req, 'days', 30, 1, 365);
+}
+
 /** An optional search text from the query. */
 export function searchQuery(req: Request): string | undefined {
   const raw = req.query.q;

@@ -5,8 +5,10 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { isActive } from '../../booking/status';
 import { DeskError, parseDay, type Desk } from '../../desk';
 import type { Delivery } from '../../desk/context';
+import type { InboxItem } from '../../desk/handoffs';
 import type { Logger } from '../../log';
 import { qrDataUrl } from '../qr';
 import { route } from './api';
@@ -15,7 +17,7 @@ import { clientsView, clientView } from './client-view';
 import { consultationsView, CONSULTATION_DAYS, scheduleView } from './consultations-view';
 import { describeError } from './errors';
 import { handoffView, inboxView } from './inbox-view';
-import { chatParam, dayQuery, idParam, intQuery, searchQuery, startField, textField } from './input';
+import { chatParam, dayQuery, daysQuery, idParam, searchQuery, startField, textField } from './input';
 import { sendMedia } from './media';
 import { contentView, insightsView } from './reports-view';
 import { loginView, whatsappView } from './setup-view';
@@ -103,12 +105,19 @@ export function pagesRouter(deps: PagesDeps): express.Router {
     res.set('Cache-Control', 'public, max-age=31536000, immutable').type('text/css').send(STYLE);
   });
 
-  /** Sends a whole page; signed-in pages are never cached (shared office computers). */
-  const page = async (res: Response, status: number, title: string, body: Html, extra: { active?: NavKey; flash?: string; refresh?: number } = {}) => {
+  /**
+   * Sends a whole page; signed-in pages are never cached (shared office computers). The nav badge counts the inbox:
+   * `inbox` when the page already has it, else read here.
+   */
+  const page = async (
+    res: Response, status: number, title: string, body: Html,
+    extra: { active?: NavKey; flash?: string; refresh?: number; inbox?: readonly InboxItem[] } = {},
+  ) => {
+    const { inbox: known, ...options } = extra;
     const csrf = res.locals.csrf as string | undefined;
-    const inbox = csrf ? await desk.handoffs.inbox() : [];
+    const inbox = csrf ? (known ?? await desk.handoffs.inbox()) : [];
     const session = csrf ? { csrf, inbox: inbox.length, urgent: inbox.filter((i) => i.kind === 'urgent').length, name: actorOf(res).name } : undefined;
-    res.status(status).set('Cache-Control', 'no-store').type('html').send(layout({ title, firmName, session, ...extra }, body));
+    res.status(status).set('Cache-Control', 'no-store').type('html').send(layout({ title, firmName, session, ...options }, body));
   };
   const flash = (req: Request) => (typeof req.query.done === 'string' && Object.hasOwn(DONE, req.query.done) ? DONE[req.query.done] : undefined);
   const csrfOf = (res: Response) => res.locals.csrf as string;
@@ -127,10 +136,9 @@ export function pagesRouter(deps: PagesDeps): express.Router {
       await auth.signIn(req, res, name, typeof req.body?.password === 'string' ? req.body.password : undefined);
     } catch (err) {
       if (!(err instanceof DeskError)) throw err;
-      if (err.status === 429) {
-        const seconds = (err as DeskError & { retryAfter?: number }).retryAfter ?? 900;
-        const minutes = Math.max(1, Math.ceil(seconds / 60));
-        res.set('Retry-After', String(seconds));
+      if (err.status === 429 && err.retryAfter !== undefined) {
+        const minutes = Math.max(1, Math.ceil(err.retryAfter / 60));
+        res.set('Retry-After', String(err.retryAfter));
         return page(res, 429, 'Too many attempts', messagePage('Too many attempts', `For safety, signing in is paused for this computer or this account. Please try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`));
       }
       return page(res, 401, 'Sign in', loginView(firmName, next, 'That name and password do not match. Please check them and try again.', undefined, name));
@@ -147,7 +155,10 @@ export function pagesRouter(deps: PagesDeps): express.Router {
   }));
 
   // Inbox and cases.
-  router.get('/admin', route(async (req, res) => page(res, 200, 'Inbox', inboxView(await desk.handoffs.inbox()), { active: 'inbox', flash: flash(req) })));
+  router.get('/admin', route(async (req, res) => {
+    const inbox = await desk.handoffs.inbox();
+    await page(res, 200, 'Inbox', inboxView(inbox), { active: 'inbox', flash: flash(req), inbox });
+  }));
   router.get('/admin/handoffs/:id', route(async (req, res) => {
     const item = await desk.handoffs.get(idParam(req));
     await page(res, 200, item.name ?? 'Case', handoffView(item, csrfOf(res), desk.timezone, actorOf(res).name), { active: 'inbox', flash: flash(req) });
@@ -203,9 +214,7 @@ export function pagesRouter(deps: PagesDeps): express.Router {
     await page(res, 200, 'Consultations', consultationsView(list, from, desk.today(), csrfOf(res), desk.now(), await feedUrl(req)), { active: 'consultations', flash: flash(req) });
   }));
   router.get('/admin/consultations.csv', route(async (req, res) => {
-    const from = dayQuery(req, 'from') ?? desk.today();
-    const to = dayQuery(req, 'to') ?? from;
-    const csv = await desk.calendar.csv(from, to); // a refused range is an error page, not a download
+    const { from, to, csv } = await desk.calendar.csv(dayQuery(req, 'from'), dayQuery(req, 'to')); // a refused range is an error page, not a download
     res.set('Cache-Control', 'no-store').type('text/csv; charset=utf-8').attachment(`consultations-${from}-to-${to}.csv`).send(csv);
   }));
   router.get('/admin/calendar.ics', route(async (_req, res) => {
@@ -220,8 +229,8 @@ export function pagesRouter(deps: PagesDeps): express.Router {
     const id = idParam(req);
     const day = dayQuery(req, 'day');
     const c = await desk.consultations.get(id);
-    const slots = c.status === 'requested' || c.status === 'confirmed' ? await desk.consultations.slots(id, { day }) : [];
-    const audit = (await desk.clients.history(c.chat).then((h) => h.audit, () => [])).filter((e) => e.consultationId === id);
+    const slots = isActive(c.status) ? await desk.consultations.slots(id, { day }) : [];
+    const audit = await desk.consultations.audit(id);
     await page(res, 200, c.name ?? 'Consultation', scheduleView(c, slots, csrfOf(res), audit, desk.timezone, day), { active: 'consultations', flash: flash(req) });
   }));
   const back = (req: Request, res: Response, id: number, done: string) => {
@@ -268,10 +277,9 @@ export function pagesRouter(deps: PagesDeps): express.Router {
   }));
 
   // Insights and content.
-  const days = (req: Request) => intQuery(req, 'days', 30, 1, 365);
-  router.get('/admin/insights', route(async (req, res) => page(res, 200, 'Insights', insightsView(await desk.insights.insights(days(req)), desk.today(), csrfOf(res)), { active: 'insights', flash: flash(req) })));
+  router.get('/admin/insights', route(async (req, res) => page(res, 200, 'Insights', insightsView(await desk.insights.insights(daysQuery(req)), desk.today(), csrfOf(res)), { active: 'insights', flash: flash(req) })));
   router.get('/admin/insights.yaml', route(async (req, res) => {
-    const yaml = await desk.insights.trainingYaml(days(req));
+    const yaml = await desk.insights.trainingYaml(daysQuery(req));
     res.set('Cache-Control', 'no-store').type('text/yaml; charset=utf-8').attachment(`training-${desk.today()}.yaml`).send(yaml);
   }));
   const insightsBack = (req: Request, res: Response, doneKey: string) => {
@@ -293,7 +301,7 @@ export function pagesRouter(deps: PagesDeps): express.Router {
     await page(res, 200, 'Staff', staffView(await desk.staff.list(), actorOf(res), csrfOf(res), await desk.audit(30), desk.timezone), { active: 'staff', flash: flash(req) });
   }));
   router.post('/admin/staff', route(async (req, res) => {
-    const role = field(req, 'role') === 'admin' ? 'admin' : 'staff';
+    const role = field(req, 'role') === 'admin' ? 'admin' : 'staff'; // the form's choice; anything else is a staff account
     await desk.staff.add(actorOf(res), { name: field(req, 'name'), password: typeof req.body?.password === 'string' ? req.body.password : undefined, role });
     res.redirect(303, '/admin/staff?done=staff-added');
   }));

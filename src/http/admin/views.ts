@@ -151,11 +151,19 @@ export function humanWait(minutes: number): string {
   return days === 1 ? '1 day' : `${days} days`;
 }
 
+/** {@link formatTime}'s formatters, one per time zone. */
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** "Nov 30, 10:12 AM" in the firm's time zone. */
 export function formatTime(iso: string, timezone: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return '';
-  return new Intl.DateTimeFormat('en-US', { timeZone: timezone, month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(at);
+  let f = timeFormatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: timezone, month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+    timeFormatters.set(timezone, f);
+  }
+  return f.format(at);
 }
 
 /** "Tuesday, December 1" for a YYYY-MM-DD day (a calendar date: no time zone involved). */
