@@ -10,7 +10,9 @@
  */
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { delegateDesk } from '../desk-delegate';
+import { ChatGroups, type GroupOptions } from './groups';
 import { inTransaction } from './transaction';
+import { loadTurns, writeTurns, type TurnBatch } from './turn-batch';
 import type { ConversationState, Effect, Interval, TurnContext } from '../../dialogue/types';
 import type { Lang } from '../../nlu/types';
 import { ERASURE_NOTE } from '../../privacy/erasure';
@@ -39,6 +41,10 @@ async function keepAttachment(db: Queryable, work: InboxWork, at: Date): Promise
 
 /** Something that runs queries: the pool or one client inside a transaction. */
 type Queryable = Pick<PoolClient, 'query'>;
+
+/** Turn groups running at a time by default, and turns in one group at most (see {@link ChatGroups}). */
+const DEFAULT_GROUPS = 4;
+const MAX_GROUP = 32;
 
 const ACTIVE = `status IN ('requested', 'confirmed')`;
 /** PostgreSQL's code for an exclusion constraint violation (two consultations at one time). */
@@ -72,18 +78,23 @@ export class PostgresStore implements Store {
 
   private readonly desk: PostgresDesk;
 
-  private constructor(private readonly pool: Pool, readonly schema: string) {
+  private readonly groups: ChatGroups;
+
+  private constructor(private readonly pool: Pool, readonly schema: string, groups: GroupOptions) {
     this.desk = new PostgresDesk(pool);
+    // A chat's lock key: its name within this schema (escaped by the driver).
+    this.groups = new ChatGroups(pool, (db, chat) => `hashtextextended(${db.escapeLiteral(`${schema}:${chat}`)}, 0)`, groups);
   }
 
   /**
    * Connects, creates the schema if needed and migrates it. `DATABASE_URL` may end with `?schema=name` to keep
    * Puente's tables in their own schema. Rejects with the connection error when the server does not answer.
    */
-  static async connect(url: string, options: { max?: number } = {}): Promise<PostgresStore> {
+  static async connect(url: string, options: { max?: number; groups?: number } = {}): Promise<PostgresStore> {
     const { connectionString, schema } = parseDatabaseUrl(url);
+    const max = options.max ?? 10;
     // Every connection starts in Puente's schema (set at connect time, before any query).
-    const pool = new Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000, options: `-c search_path=${schema}` });
+    const pool = new Pool({ connectionString, max, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000, options: `-c search_path=${schema}` });
     // A connection that breaks while idle must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     const client = await pool.connect();
@@ -97,7 +108,9 @@ export class PostgresStore implements Store {
       throw err;
     }
     client.release();
-    return new PostgresStore(pool, schema);
+    // Groups of turns leave connections free for the outbox, notifications and the desk.
+    const groups = options.groups ?? Math.max(1, Math.min(DEFAULT_GROUPS, max - 2));
+    return new PostgresStore(pool, schema, { groups, maxGroup: MAX_GROUP });
   }
 
   /** Runs `fn` in a transaction; `begin` may add statements to the opening round trip (the chat's lock). */
@@ -135,11 +148,13 @@ export class PostgresStore implements Store {
     return (await one<{ at: Date | null }>(this.pool, 'pg-inbox-next-at', 'SELECT MIN(not_before) AS at FROM inbox'))?.at ?? undefined;
   }
 
+  /**
+   * The chat's transaction, grouped with other chats' waiting at the same time (one commit for all, see
+   * {@link ChatGroups}); it holds the chat's advisory lock whichever way it runs.
+   */
   withChat<T>(chat: string, fn: (tx: ChatTx) => Promise<T>): Promise<T> {
-    // BEGIN and the chat's lock in one round trip (a simple query; the key is escaped by the driver).
-    const begin = (db: PoolClient) => `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(${db.escapeLiteral(`${this.schema}:${chat}`)}, 0))`;
-    return this.transaction(async (db) => {
-      const tx = new PostgresChatTx(db, chat);
+    return this.groups.run(chat, async (db, batch) => {
+      const tx = new PostgresChatTx(db, chat, batch);
       try {
         return await fn(tx);
       } catch (err) {
@@ -149,7 +164,7 @@ export class PostgresStore implements Store {
       } finally {
         tx.done = true;
       }
-    }, begin);
+    });
   }
 
   claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string, options: { ignoreBackoff?: boolean } = {}): Promise<OutboxEntry[]> {
@@ -428,7 +443,8 @@ class PostgresChatTx implements ChatTx {
   /** The consultation time last written, to name it when the constraint refuses the commit. */
   lastSlot: Interval | undefined;
 
-  constructor(private readonly db: PoolClient, readonly chat: string) {}
+  /** `batch`: the group's, when this transaction runs in a group (its load and write go with the others'). */
+  constructor(private readonly db: PoolClient, readonly chat: string, private readonly batch?: TurnBatch) {}
 
   private live(): PoolClient {
     if (this.done) throw new Error('transaction already finished');
@@ -449,83 +465,20 @@ class PostgresChatTx implements ChatTx {
     await this.live().query({ name: 'pg-inbox-schedule', text: 'INSERT INTO inbox (chat, kind, payload, not_before, created_at) VALUES ($1, $2, $3, $4, now())', values: [this.chat, work.kind, workPayload(work), notBefore] });
   }
 
-  /**
-   * One round trip: the message id claimed, then state, open handoff, last case, the chat's and everyone's
-   * consultations, and waiting work (the chat's lock is already held, so the snapshot is current).
-   */
+  /** The turn's load, with its message id claimed (see {@link loadTurns}); the chat's lock is held, so it is current. */
   async load(now: Date, claim?: string): Promise<TurnLoad> {
-    const row = await one<{
-      claimed: boolean; state: ConversationState | null; open: HandoffRow | null; past: HandoffRow | null; mine: ConsultationRow[] | null;
-      busy: { start: string; end: string }[] | null; queued: boolean; unsent: boolean;
-    }>(
-      this.live(), 'pg-load',
-      `WITH claim AS (
-         INSERT INTO processed_messages (message_id, chat, processed_at) SELECT $3, $1, $2 WHERE $3::text IS NOT NULL
-         ON CONFLICT DO NOTHING RETURNING 1
-       )
-       SELECT
-         ($3::text IS NULL OR EXISTS (SELECT 1 FROM claim)) AS claimed,
-         (SELECT state FROM conversations WHERE chat = $1) AS state,
-         (SELECT row_to_json(h) FROM handoffs h WHERE chat = $1 AND status = 'open') AS open,
-         (SELECT row_to_json(h) FROM handoffs h WHERE chat = $1 AND status = 'resolved' AND resolution IS DISTINCT FROM 'client-withdrew'
-            ORDER BY resolved_at DESC, id DESC LIMIT 1) AS past,
-         (SELECT json_agg(c ORDER BY c.start_at NULLS LAST, c.id) FROM consultations c WHERE chat = $1 AND ${ACTIVE} AND (end_at IS NULL OR end_at > $2)) AS mine,
-         (SELECT json_agg(json_build_object('start', start_at, 'end', end_at) ORDER BY start_at) FROM consultations
-            WHERE ${ACTIVE} AND start_at IS NOT NULL AND end_at > $2) AS busy,
-         EXISTS (SELECT 1 FROM inbox WHERE chat = $1 AND not_before <= $2) AS queued,
-         EXISTS (SELECT 1 FROM outbox WHERE chat = $1 AND sent_at IS NULL AND failed_at IS NULL) AS unsent`,
-      [this.chat, now, claim === undefined ? null : messageKey(claim)],
-    );
-    const handoff = row?.open ? toHandoff(row.open) : undefined;
-    const pastCase = !handoff && row?.past ? toHandoff(row.past) : undefined;
-    return {
-      state: row?.state ?? undefined,
-      context: {
-        handoff: handoff && { id: handoff.id, kind: handoff.kind, createdAt: handoff.createdAt, activityAt: handoff.activityAt, lastStaffAt: handoff.lastStaffAt, details: handoff.details },
-        pastCase: pastCase?.resolvedAt ? { kind: pastCase.kind, resolvedAt: pastCase.resolvedAt, details: pastCase.details } : undefined,
-        consultations: (row?.mine ?? []).map((r) => {
-          const c = toConsultation(r);
-          return { id: c.id, status: c.status as 'requested' | 'confirmed', mode: c.mode, slot: c.slot, preference: c.preference };
-        }),
-        busy: (row?.busy ?? []).map((b) => ({ start: iso(b.start), end: iso(b.end) })),
-      },
-      queued: row?.queued ?? false,
-      unsent: row?.unsent ?? false,
-      claimed: row?.claimed ?? false,
-    };
+    const request = { chat: this.chat, now, claim };
+    this.live();
+    if (this.batch) return this.batch.load(request);
+    return (await loadTurns(this.live(), [request]))[0];
   }
 
-  /** One round trip: contact, state, transcript and replies, as data-modifying CTEs of one statement. */
-  async writeTurn(w: TurnWrite): Promise<OutboxEntry[]> {
-    const messages = w.messages.map((m, ord) => ({
-      ord, direction: m.direction, author: m.author, message_id: m.messageId ? messageKey(m.messageId) : null, type: m.type, text: m.text,
-      intent: m.intent ?? null, confidence: m.confidence ?? null, lang: m.lang ?? null, at: m.at, media_id: m.mediaId ?? null,
-    }));
-    const list = await rows<{ id: string; text: string }>(
-      this.live(), 'pg-write-turn',
-      `WITH contact AS (
-         INSERT INTO contacts (chat, name, lang, created_at, last_seen_at, last_inbound_at) VALUES ($1, $2, $3, $4, $4, $5)
-         ON CONFLICT (chat) DO UPDATE SET name = COALESCE($2, contacts.name), lang = $3, last_seen_at = $4,
-         last_inbound_at = COALESCE($5, contacts.last_inbound_at) RETURNING chat
-       ), conversation AS (
-         INSERT INTO conversations (chat, state, updated_at) VALUES ($1, $6, $4)
-         ON CONFLICT (chat) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at RETURNING chat
-       ), transcript AS (
-         INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at, media_id)
-         SELECT $1, m.direction, m.author, m.message_id, m.type, m.text, m.intent, m.confidence, m.lang, m.at, m.media_id
-         FROM jsonb_to_recordset($7::jsonb) AS m(ord integer, direction text, author text, message_id text, type text, text text,
-           intent text, confidence double precision, lang text, at timestamptz, media_id bigint)
-         ORDER BY m.ord RETURNING id
-       )
-       INSERT INTO outbox (chat, text, created_at, next_attempt_at, lease_until, lease_owner)
-       SELECT $1, u.t, $4, $4, $9, $10 FROM unnest($8::text[]) WITH ORDINALITY AS u(t, ord) ORDER BY u.ord RETURNING id, text`,
-      [
-        this.chat, w.contact.name ?? null, w.contact.lang, w.at, w.contact.inbound ? w.at : null, JSON.stringify(w.state), JSON.stringify(messages),
-        w.replies, w.lease?.until ?? null, w.lease?.owner ?? null,
-      ],
-    );
-    const iso = w.at.toISOString();
-    return list.map((r) => ({ id: Number(r.id), chat: this.chat, text: r.text, attempts: 0, createdAt: iso })).sort((a, b) => a.id - b.id);
+  /** Contact, state, transcript and replies in one statement (see {@link writeTurns}). */
+  async writeTurn(write: TurnWrite): Promise<OutboxEntry[]> {
+    const request = { chat: this.chat, write };
+    this.live();
+    if (this.batch) return this.batch.write(request);
+    return (await writeTurns(this.live(), [request]))[0];
   }
 
   async state(): Promise<ConversationState | undefined> {

@@ -1,0 +1,209 @@
+/**
+ * A turn's load and write for several chats in one statement each. A group of chats' transactions (see
+ * {@link ChatGroups}) runs its turns side by side on one connection; what they load and write while they wait on each
+ * other goes to the database together, so a group of many turns costs about four round trips, not two per turn.
+ * A turn alone uses the same statements with one chat.
+ */
+import type { PoolClient } from 'pg';
+import type { ConversationState } from '../../dialogue/types';
+import type { OutboxEntry, TurnLoad, TurnWrite } from '../../store';
+import { iso, messageKey, toConsultation, toHandoff, type ConsultationRow, type HandoffRow } from '../rows';
+
+/** Something that runs queries. */
+type Queryable = Pick<PoolClient, 'query'>;
+
+const ACTIVE = `status IN ('requested', 'confirmed')`;
+
+/** What one chat's turn loads, and what it writes. */
+export interface LoadRequest {
+  readonly chat: string;
+  readonly now: Date;
+  /** A message id to claim with the load. */
+  readonly claim?: string;
+}
+export interface WriteRequest {
+  readonly chat: string;
+  readonly write: TurnWrite;
+}
+
+interface LoadRow {
+  n: string;
+  claimed: boolean;
+  state: ConversationState | null;
+  open: HandoffRow | null;
+  past: HandoffRow | null;
+  mine: ConsultationRow[] | null;
+  busy: { start: string; end: string }[] | null;
+  queued: boolean;
+  unsent: boolean;
+}
+
+/**
+ * Loads each chat's turn (the chats' locks are held): its message id claimed, then state, open handoff, last case, the
+ * chat's and everyone's consultations, and waiting work. Answers in the order asked. Each chat at most once.
+ */
+export async function loadTurns(db: Queryable, requests: readonly LoadRequest[]): Promise<TurnLoad[]> {
+  const { rows } = await db.query<LoadRow>({
+    name: 'pg-load-turns',
+    text: `WITH req AS (
+         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[]) WITH ORDINALITY AS r(chat, now, claim, n)
+       ), claim AS (
+         INSERT INTO processed_messages (message_id, chat, processed_at) SELECT claim, chat, now FROM req WHERE claim IS NOT NULL
+         ON CONFLICT DO NOTHING RETURNING message_id
+       )
+       SELECT r.n,
+         (r.claim IS NULL OR EXISTS (SELECT 1 FROM claim c WHERE c.message_id = r.claim)) AS claimed,
+         (SELECT state FROM conversations WHERE chat = r.chat) AS state,
+         (SELECT row_to_json(h) FROM handoffs h WHERE chat = r.chat AND status = 'open') AS open,
+         (SELECT row_to_json(h) FROM handoffs h WHERE chat = r.chat AND status = 'resolved' AND resolution IS DISTINCT FROM 'client-withdrew'
+            ORDER BY resolved_at DESC, id DESC LIMIT 1) AS past,
+         (SELECT json_agg(c ORDER BY c.start_at NULLS LAST, c.id) FROM consultations c WHERE chat = r.chat AND ${ACTIVE} AND (end_at IS NULL OR end_at > r.now)) AS mine,
+         (SELECT json_agg(json_build_object('start', start_at, 'end', end_at) ORDER BY start_at) FROM consultations
+            WHERE ${ACTIVE} AND start_at IS NOT NULL AND end_at > r.now) AS busy,
+         EXISTS (SELECT 1 FROM inbox WHERE chat = r.chat AND not_before <= r.now) AS queued,
+         EXISTS (SELECT 1 FROM outbox WHERE chat = r.chat AND sent_at IS NULL AND failed_at IS NULL) AS unsent
+       FROM req r ORDER BY r.n`,
+    values: [requests.map((r) => r.chat), requests.map((r) => r.now), requests.map((r) => (r.claim === undefined ? null : messageKey(r.claim)))],
+  });
+  return rows.map(toTurnLoad);
+}
+
+function toTurnLoad(row: LoadRow): TurnLoad {
+  const handoff = row.open ? toHandoff(row.open) : undefined;
+  const pastCase = !handoff && row.past ? toHandoff(row.past) : undefined;
+  return {
+    state: row.state ?? undefined,
+    context: {
+      handoff: handoff && { id: handoff.id, kind: handoff.kind, createdAt: handoff.createdAt, activityAt: handoff.activityAt, lastStaffAt: handoff.lastStaffAt, details: handoff.details },
+      pastCase: pastCase?.resolvedAt ? { kind: pastCase.kind, resolvedAt: pastCase.resolvedAt, details: pastCase.details } : undefined,
+      consultations: (row.mine ?? []).map((r) => {
+        const c = toConsultation(r);
+        return { id: c.id, status: c.status as 'requested' | 'confirmed', mode: c.mode, slot: c.slot, preference: c.preference };
+      }),
+      busy: (row.busy ?? []).map((b) => ({ start: iso(b.start), end: iso(b.end) })),
+    },
+    queued: row.queued,
+    unsent: row.unsent,
+    claimed: row.claimed,
+  };
+}
+
+/**
+ * Writes each chat's turn: contact, state, transcript and replies, as data-modifying CTEs of one statement. Answers
+ * each chat's queued replies, in order, in the order asked. Each chat at most once.
+ */
+export async function writeTurns(db: Queryable, requests: readonly WriteRequest[]): Promise<OutboxEntry[][]> {
+  const turns = requests.map(({ chat, write: w }, n) => ({
+    n, chat, name: w.contact.name ?? null, lang: w.contact.lang, at: w.at.toISOString(), inbound_at: w.contact.inbound ? w.at.toISOString() : null, state: w.state,
+  }));
+  const messages = requests.flatMap(({ chat, write: w }, n) => w.messages.map((m, ord) => ({
+    n, ord, chat, direction: m.direction, author: m.author, message_id: m.messageId ? messageKey(m.messageId) : null, type: m.type, text: m.text,
+    intent: m.intent ?? null, confidence: m.confidence ?? null, lang: m.lang ?? null, at: m.at, media_id: m.mediaId ?? null,
+  })));
+  const replies = requests.flatMap(({ chat, write: w }, n) => w.replies.map((text, ord) => ({
+    n, ord, chat, text, at: w.at.toISOString(), lease_until: w.lease?.until.toISOString() ?? null, lease_owner: w.lease?.owner ?? null,
+  })));
+  const { rows } = await db.query<{ id: string; chat: string; text: string }>({
+    name: 'pg-write-turns',
+    text: `WITH t AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(n integer, chat text, name text, lang text, at timestamptz, inbound_at timestamptz, state jsonb)
+       ), contact AS (
+         INSERT INTO contacts (chat, name, lang, created_at, last_seen_at, last_inbound_at) SELECT chat, name, lang, at, at, inbound_at FROM t ORDER BY n
+         ON CONFLICT (chat) DO UPDATE SET name = COALESCE(EXCLUDED.name, contacts.name), lang = EXCLUDED.lang, last_seen_at = EXCLUDED.last_seen_at,
+         last_inbound_at = COALESCE(EXCLUDED.last_inbound_at, contacts.last_inbound_at) RETURNING chat
+       ), conversation AS (
+         INSERT INTO conversations (chat, state, updated_at) SELECT chat, state, at FROM t ORDER BY n
+         ON CONFLICT (chat) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at RETURNING chat
+       ), transcript AS (
+         INSERT INTO messages (chat, direction, author, message_id, type, text, intent, confidence, lang, created_at, media_id)
+         SELECT m.chat, m.direction, m.author, m.message_id, m.type, m.text, m.intent, m.confidence, m.lang, m.at, m.media_id
+         FROM jsonb_to_recordset($2::jsonb) AS m(n integer, ord integer, chat text, direction text, author text, message_id text, type text, text text,
+           intent text, confidence double precision, lang text, at timestamptz, media_id bigint)
+         ORDER BY m.n, m.ord RETURNING id
+       )
+       INSERT INTO outbox (chat, text, created_at, next_attempt_at, lease_until, lease_owner)
+       SELECT r.chat, r.text, r.at, r.at, r.lease_until, r.lease_owner
+       FROM jsonb_to_recordset($3::jsonb) AS r(n integer, ord integer, chat text, text text, at timestamptz, lease_until timestamptz, lease_owner text)
+       ORDER BY r.n, r.ord RETURNING id, chat, text`,
+    values: [JSON.stringify(turns), JSON.stringify(messages), JSON.stringify(replies)],
+  });
+  const byChat = new Map<string, OutboxEntry[]>();
+  for (const r of rows.map((row) => ({ ...row, id: Number(row.id) })).sort((a, b) => a.id - b.id)) {
+    const list = byChat.get(r.chat) ?? [];
+    list.push({ id: r.id, chat: r.chat, text: r.text, attempts: 0, createdAt: '' });
+    byChat.set(r.chat, list);
+  }
+  return requests.map(({ chat, write }) => (byChat.get(chat) ?? []).map((e) => ({ ...e, createdAt: write.at.toISOString() })));
+}
+
+/** A request waiting for the batch, with its caller. */
+interface Pending<R, A> {
+  readonly request: R;
+  readonly resolve: (answer: A) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Collects the loads and writes of a group's turns while they run side by side, and sends them together once every
+ * turn is waiting (after the current round of promise callbacks). A chat asked twice before a flush goes in the next.
+ */
+export class TurnBatch {
+  private loads: Pending<LoadRequest, TurnLoad>[] = [];
+  private writes: Pending<WriteRequest, OutboxEntry[]>[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Queryable) {}
+
+  load(request: LoadRequest): Promise<TurnLoad> {
+    return new Promise((resolve, reject) => {
+      this.loads.push({ request, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  write(request: WriteRequest): Promise<OutboxEntry[]> {
+    return new Promise((resolve, reject) => {
+      this.writes.push({ request, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const loads = this.loads;
+      const writes = this.writes;
+      this.loads = [];
+      this.writes = [];
+      // Sent now, in this order; the connection runs them one after the other.
+      for (const round of rounds(loads)) void settle(round, loadTurns(this.db, round.map((p) => p.request)));
+      for (const round of rounds(writes)) void settle(round, writeTurns(this.db, round.map((p) => p.request)));
+    });
+  }
+}
+
+/** Splits requests so that each chat appears at most once per statement, keeping the order asked. */
+function rounds<R extends { chat: string }, A>(pending: Pending<R, A>[]): Pending<R, A>[][] {
+  const out: Pending<R, A>[][] = [];
+  let seen = new Set<string>();
+  for (const p of pending) {
+    if (out.length === 0 || seen.has(p.request.chat)) {
+      out.push([]);
+      seen = new Set();
+    }
+    out[out.length - 1].push(p);
+    seen.add(p.request.chat);
+  }
+  return out;
+}
+
+async function settle<R, A>(round: Pending<R, A>[], answers: Promise<A[]>): Promise<void> {
+  try {
+    const list = await answers;
+    round.forEach((p, i) => p.resolve(list[i]));
+  } catch (err) {
+    for (const p of round) p.reject(err);
+  }
+}
