@@ -6,9 +6,10 @@
  *
  * - A group holds at most one transaction per chat, and a chat is in one group at a time: one chat's work still runs
  *   one at a time, in the order it was asked for.
- * - Every chat of a group is locked with `pg_try_advisory_xact_lock` in the opening round trip. A group never waits
- *   for a chat's lock while holding others (no deadlock between groups): a chat another transaction holds (another
- *   server is handling it) runs on its own, waiting for its lock as a single transaction does.
+ * - Every chat of a group (even a group of one) is locked with `pg_try_advisory_xact_lock` in the opening round trip.
+ *   A group never waits for a chat's lock (no deadlock between groups, and a chat held elsewhere holds nothing else
+ *   up): a chat another transaction holds (another server is handling it) runs on its own, outside the groups,
+ *   waiting for its lock as a single transaction does.
  * - A turn that fails aborts the group's transaction: the others run again (their work was rolled back with it), and
  *   the failing one runs alone, so its outcome and its error are its own, as if it had never been grouped.
  */
@@ -69,8 +70,7 @@ export class ChatGroups {
       const group = this.take();
       if (group.length === 0) return; // only chats already running are waiting
       this.running++;
-      // A group of one is a transaction of its own (its lock waited for, no batching).
-      void (group.length === 1 ? this.alone(group[0]) : this.runGroup(group)).finally(() => {
+      void this.runGroup(group).finally(() => {
         this.running--;
         this.pump();
       });
@@ -142,7 +142,8 @@ export class ChatGroups {
       const mine = group.filter((_, i) => locked[i]);
       // Chats held elsewhere: on their own, waiting for their lock (never while this group holds others).
       lone = group.filter((_, i) => !locked[i]);
-      const batch = new TurnBatch(db);
+      // A single turn sends its statements at once; a group's wait for each other.
+      const batch = mine.length > 1 ? new TurnBatch(db) : undefined;
       const outcomes = await Promise.allSettled(mine.map((item) => item.work(db, batch)));
       const failed = mine.filter((_, i) => outcomes[i].status === 'rejected');
       if (failed.length > 0) {

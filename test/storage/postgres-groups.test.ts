@@ -1,0 +1,148 @@
+/**
+ * Group commit on PostgreSQL: many chats' transactions share one commit, and none of them can tell. Each is committed
+ * before its caller hears of it, one that fails fails alone, a chat held by another server does not hold up the rest,
+ * and one chat's work still runs in order.
+ */
+import { Client } from 'pg';
+import { initialState } from '../../src/dialogue/engine';
+import { SlotTakenError, type Store } from '../../src/store';
+import { PostgresStore } from '../../src/storage/postgres/store';
+import { describePostgres, postgresStore } from '../support/postgres';
+
+const at = new Date('2026-11-30T15:00:00Z');
+const slot = { start: '2026-12-01T15:00:00.000Z', end: '2026-12-01T15:40:00.000Z' };
+
+/** A turn's write through the store's usual path: load with the message id claimed, then contact, state, transcript, reply. */
+const turn = (store: Store, chat: string, id: string, reply = `reply to ${id}`) =>
+  store.withChat(chat, async (tx) => {
+    const load = await tx.load(at, id);
+    if (!load.claimed) return [];
+    return tx.writeTurn({
+      at, contact: { lang: 'en', inbound: true }, state: initialState('en'),
+      messages: [
+        { direction: 'in', author: 'client', messageId: id, type: 'text', text: `text ${id}`, at: at.toISOString() },
+        { direction: 'out', author: 'bot', type: 'text', text: reply, at: at.toISOString() },
+      ],
+      replies: [reply],
+    });
+  });
+
+describePostgres('PostgreSQL group commit', () => {
+  let pg: Awaited<ReturnType<typeof postgresStore>>;
+  let store: PostgresStore;
+  beforeEach(async () => {
+    pg = await postgresStore();
+    store = pg.store;
+  });
+  afterEach(() => pg.dispose());
+
+  /** Reads rows' transaction ids: turns committed together share one. */
+  async function writers(chats: string[]): Promise<number> {
+    const client = new Client({ connectionString: pg.url.replace(/\?.*$/, '') });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT COUNT(DISTINCT xmin::text)::int AS n FROM "${store.schema}".conversations WHERE chat = ANY($1)`, [chats]);
+      return rows[0].n;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('turns of many chats at once are committed together, each with its own reply, before their callers hear', async () => {
+    const chats = Array.from({ length: 40 }, (_, i) => `chat-${i}`);
+    const outboxes = await Promise.all(chats.map((chat) => turn(store, chat, `m-${chat}`)));
+    outboxes.forEach((outbox, i) => expect(outbox.map((o) => [o.chat, o.text])).toEqual([[chats[i], `reply to m-${chats[i]}`]]));
+    for (const chat of chats) expect((await store.transcript(chat)).map((m) => m.text)).toEqual([`text m-${chat}`, `reply to m-${chat}`]);
+    // Fewer commits than turns: the waiting turns shared transactions.
+    expect(await writers(chats)).toBeLessThan(chats.length);
+  });
+
+  it('a message id is claimed once even when its two deliveries are in flight together', async () => {
+    const [first, second] = await Promise.all([turn(store, 'c1', 'same-id'), turn(store, 'c1', 'same-id'), turn(store, 'c2', 'other')]);
+    expect([first.length, second.length].sort()).toEqual([0, 1]);
+    expect((await store.transcript('c1')).length).toBe(2);
+  });
+
+  it('a turn that fails fails alone: the others of its group are committed, its own error reaches its caller', async () => {
+    const chats = Array.from({ length: 12 }, (_, i) => `ok-${i}`);
+    const results = await Promise.allSettled([
+      ...chats.slice(0, 6).map((chat) => turn(store, chat, `m-${chat}`)),
+      store.withChat('broken', async (tx) => {
+        await tx.load(at, 'm-broken');
+        await tx.touchContact(at, { lang: 'es' });
+        throw new Error('a bug in the middle of a turn');
+      }),
+      ...chats.slice(6).map((chat) => turn(store, chat, `m-${chat}`)),
+    ]);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.message)).toEqual(['a bug in the middle of a turn']);
+    for (const chat of chats) expect((await store.transcript(chat)).length).toBe(2);
+    expect(await store.state('broken')).toBeUndefined();
+    // Its message id was not kept either: the message can still be handled.
+    expect(await turn(store, 'broken', 'm-broken')).toHaveLength(1);
+  });
+
+  it('a SQL error in one turn (a value the database refuses) does not take the others down', async () => {
+    const results = await Promise.allSettled([
+      turn(store, 'a', 'm-a'),
+      store.withChat('b', async (tx) => {
+        await tx.load(at);
+        await tx.updateHandoff(999_999, { status: 'resolved' }); // no such case in this chat
+      }),
+      turn(store, 'c', 'm-c'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await store.transcript('a')).length).toBe(2);
+    expect((await store.transcript('c')).length).toBe(2);
+  });
+
+  it('two chats of one group asking for the same consultation time: one gets it, the other hears SlotTakenError', async () => {
+    const book = (chat: string) => store.withChat(chat, async (tx) => {
+      await tx.load(at);
+      return tx.insertConsultation({ mode: 'phone', lang: 'en', slot, at: at.toISOString() });
+    });
+    const results = await Promise.allSettled([book('x'), book('y'), turn(store, 'z', 'm-z')]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(SlotTakenError);
+    expect((await store.consultations()).filter((c) => c.status === 'requested')).toHaveLength(1);
+  });
+
+  it('a chat another server holds waits for its lock without holding up the other chats', async () => {
+    const other = await PostgresStore.connect(pg.url, { max: 2 });
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((done) => (release = done));
+      let holding!: () => void;
+      const holds = new Promise<void>((done) => (holding = done));
+      const elsewhere = other.withChat('busy', async (tx) => {
+        await tx.touchContact(at, { lang: 'en' });
+        holding();
+        await held;
+      });
+      await holds;
+      const order: string[] = [];
+      const busy = turn(store, 'busy', 'm-busy').then(() => order.push('busy'));
+      const free = Promise.all(['f1', 'f2', 'f3'].map((chat) => turn(store, chat, `m-${chat}`))).then(() => order.push('free'));
+      await free;
+      expect(order).toEqual(['free']);
+      release();
+      await Promise.all([elsewhere, busy]);
+      expect(order).toEqual(['free', 'busy']);
+      expect((await store.transcript('busy')).length).toBe(2);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('one chat\'s transactions run one at a time and in the order asked, while other chats are grouped around them', async () => {
+    const seen: string[] = [];
+    const work = Array.from({ length: 10 }, (_, i) => store.withChat('ordered', async (tx) => {
+      seen.push(`start ${i}`);
+      await tx.touchContact(at, { lang: 'en' });
+      await tx.saveState((await tx.state()) ?? initialState('en'), at);
+      seen.push(`end ${i}`);
+    }));
+    const others = Array.from({ length: 10 }, (_, i) => turn(store, `around-${i}`, `m-${i}`));
+    await Promise.all([...work, ...others]);
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => [`start ${i}`, `end ${i}`]).flat());
+  });
+});
