@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
@@ -171,6 +171,7 @@ export async function runBench(config: Config, opts: { json: boolean }, io: Io):
 
 function formatBench(r: BenchResult): string {
   const lat = (l: Latency) => `p50 ${l.p50} µs   p99 ${l.p99} µs   mean ${l.mean} µs`;
+  const busy = (t: TurnsFigure) => (t.machineBusy === undefined ? '' : `   machine CPU ${Math.round(t.machineBusy * 100)}% busy`);
   const s = r.startup;
   return [
     `Corpus: ${r.corpus.examples} examples, ${r.corpus.intents} intents, ${r.corpus.vocabulary} features; 80/20 stratified split`,
@@ -181,11 +182,14 @@ function formatBench(r: BenchResult): string {
     `  target: p99 ≤ 100 µs`,
     '',
     'Full turns (message id claimed, classify, dialogue, durable write, reply sent and recorded as sent):',
-    ...r.turns.sqlite.map((t) => `  SQLite, ${t.concurrency} chat${t.concurrency > 1 ? 's' : ''} at a time: ${t.perSecond} turns/s over ${t.count}   ${lat(t.latencyUs)}`),
+    ...r.turns.sqlite.map((t) => `  SQLite, ${t.concurrency} chat${t.concurrency > 1 ? 's' : ''} at a time: ${t.perSecond} turns/s over ${t.count}   ${lat(t.latencyUs)}${busy(t)}`),
     '  target: ≥ 5,000 turns/s',
     ...('error' in r.turns.postgres
       ? [`  ${r.turns.postgres.error}`]
-      : r.turns.postgres.map((t) => `  PostgreSQL, ${t.servers} server${t.servers > 1 ? 's' : ''} × ${t.concurrency} chats at a time: ${t.perSecond} turns/s over ${t.count}   ${lat(t.latencyUs)}`)),
+      : [
+        ...r.turns.postgres.map((t) => `  PostgreSQL, ${t.servers} server${t.servers > 1 ? 's' : ''} × ${t.concurrency} chats at a time: ${t.perSecond} turns/s over ${t.count}   ${lat(t.latencyUs)}${busy(t)}`),
+        ...(r.turns.postgres.length === 2 ? [`  two servers: ${(r.turns.postgres[1].perSecond / r.turns.postgres[0].perSecond).toFixed(2)} × one (the database server runs on the same ${cpus().length} cores)`] : []),
+      ]),
     '  targets: one server ≥ 1,500 turns/s; two servers ≥ 1.6 × one',
     '',
     'error' in r.memory

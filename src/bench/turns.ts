@@ -6,7 +6,7 @@
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { createCore, logNotifier } from '../core';
@@ -33,6 +33,26 @@ export interface TurnsFigure {
   readonly concurrency: number;
   readonly perSecond: number;
   readonly latencyUs: Latency;
+  /** How busy the whole machine's CPUs were during the run (0–1): every process, the database server's included. */
+  readonly machineBusy?: number;
+}
+
+/** The machine's CPU time so far, idle and in all (every core, every process). */
+function cpuTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const cpu of cpus()) {
+    idle += cpu.times.idle;
+    total += cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.idle + cpu.times.irq;
+  }
+  return { idle, total };
+}
+
+/** Share of the machine's CPU time that was busy since `before`. */
+function busySince(before: { idle: number; total: number }): number {
+  const after = cpuTimes();
+  const total = after.total - before.total;
+  return total > 0 ? Math.round((1 - (after.idle - before.idle) / total) * 100) / 100 : 0;
 }
 
 export function percentiles(samples: number[]): Latency {
@@ -95,9 +115,13 @@ export async function sqliteTurns(count: number, concurrency: number): Promise<T
   const child = fork(__filename, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...START_FLAGS] });
   try {
     return await new Promise<TurnsFigure>((resolve, reject) => {
+      let cpu = cpuTimes();
       child.on('message', (m: WorkerAnswer) => {
-        if ('ready' in m) child.send('go');
-        if ('figure' in m) resolve(m.figure);
+        if ('ready' in m) {
+          cpu = cpuTimes();
+          child.send('go');
+        }
+        if ('figure' in m) resolve({ ...m.figure, machineBusy: busySince(cpu) });
         if ('error' in m) reject(new Error(m.error));
       });
       child.once('exit', (code) => reject(new Error(`bench worker exited (${code})`)));
@@ -130,16 +154,18 @@ export async function postgresTurns(url: string, servers: number, countEach: num
     workers.forEach((w, i) => w.send({ kind: 'postgres', url, count: countEach, concurrency, chatPrefix: `s${i}-` } satisfies WorkerRequest));
     await Promise.all(ready);
     const started = process.hrtime.bigint();
+    const cpu = cpuTimes();
     const figures = await Promise.all(workers.map((w) => new Promise<TurnsFigure>((resolve, reject) => {
       w.once('message', (m: WorkerAnswer) => ('figure' in m ? resolve(m.figure) : reject(new Error('error' in m ? m.error : 'worker failed'))));
       w.send('go');
     })));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const machineBusy = busySince(cpu);
     const count = figures.reduce((n, f) => n + f.count, 0);
     const p50 = Math.max(...figures.map((f) => f.latencyUs.p50));
     const p99 = Math.max(...figures.map((f) => f.latencyUs.p99));
     const mean = Math.round(figures.reduce((n, f) => n + f.latencyUs.mean, 0) / figures.length);
-    return { servers, count, concurrency, perSecond: Math.round(count / seconds), latencyUs: { p50, p99, mean } };
+    return { servers, count, concurrency, perSecond: Math.round(count / seconds), latencyUs: { p50, p99, mean }, machineBusy };
   } finally {
     for (const w of workers) w.kill();
   }

@@ -247,6 +247,8 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE handoffs ADD COLUMN replied_at TEXT;
    UPDATE handoffs SET replied_at = last_staff_at;
    CREATE INDEX contacts_by_seen ON contacts (last_seen_at);`,
+  // 9: a chat's cases found by the chat (every turn asks whether it has any), as on PostgreSQL.
+  `CREATE INDEX handoffs_by_chat ON handoffs (chat, id);`,
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the resulting schema version. */

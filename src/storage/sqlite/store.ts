@@ -37,6 +37,15 @@ class Serial {
 }
 
 const ACTIVE = `status IN ('requested', 'confirmed')`;
+/** A chat's transaction waiting for the next group commit; `alone` when it failed in a group and runs by itself. */
+interface GroupItem {
+  readonly chat: string;
+  readonly fn: (tx: ChatTx) => Promise<unknown>;
+  readonly resolve: (v: unknown) => void;
+  readonly reject: (e: unknown) => void;
+  readonly alone?: boolean;
+}
+
 /** At most this many chats' transactions are committed together. */
 const MAX_GROUP = 64;
 
@@ -45,9 +54,6 @@ function statements(db: Db) {
     begin: db.prepare('BEGIN IMMEDIATE'),
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),
-    savepoint: db.prepare('SAVEPOINT turn'),
-    release: db.prepare('RELEASE turn'),
-    rollbackTo: db.prepare('ROLLBACK TO turn'),
     claimId: db.prepare('INSERT OR IGNORE INTO processed_messages (message_id, chat, processed_at) VALUES (?, ?, ?)'),
     inboxAdd: db.prepare('INSERT INTO inbox (chat, kind, payload, not_before, created_at) VALUES (?, ?, ?, ?, ?)'),
     inboxNext: db.prepare<[string, string], InboxRow>('SELECT * FROM inbox WHERE chat = ? AND not_before <= ? ORDER BY seq LIMIT 1'),
@@ -72,8 +78,14 @@ function statements(db: Db) {
        VALUES (@chat, @direction, @author, @messageId, @type, @text, @intent, @confidence, @lang, @at, @mediaId)`,
     ),
     outboxAdd: db.prepare('INSERT INTO outbox (chat, text, created_at, next_attempt_at, forget, lease_until, lease_owner) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    hasWork: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM inbox WHERE chat = ? AND not_before <= ? LIMIT 1'),
-    hasUnsent: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM outbox WHERE chat = ? AND sent_at IS NULL AND failed_at IS NULL LIMIT 1'),
+    turnLoad: db.prepare<[{ chat: string; now: string }], { state: string | null; queued: number; unsent: number; cases: number; consultations: number }>(
+      `SELECT (SELECT state FROM conversations WHERE chat = @chat) AS state,
+       EXISTS (SELECT 1 FROM inbox WHERE chat = @chat AND not_before <= @now) AS queued,
+       EXISTS (SELECT 1 FROM outbox WHERE chat = @chat AND sent_at IS NULL AND failed_at IS NULL) AS unsent,
+       EXISTS (SELECT 1 FROM handoffs WHERE chat = @chat) AS cases,
+       EXISTS (SELECT 1 FROM consultations WHERE chat = @chat AND ${ACTIVE})
+       OR EXISTS (SELECT 1 FROM consultations WHERE start_at IS NOT NULL AND ${ACTIVE} AND end_at > @now) AS consultations`,
+    ),
     effect: db.prepare('INSERT INTO effects (chat, type, payload, created_at) VALUES (?, ?, ?, ?)'),
     openHandoff: db.prepare<[string], HandoffRow>(`SELECT * FROM handoffs WHERE chat = ? AND status = 'open'`),
     pastCase: db.prepare<[string], HandoffRow>(
@@ -281,9 +293,9 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Group commit: the chats' transactions waiting when the database comes free run together in one SQLite transaction,
-   * each inside its own savepoint (one that throws is rolled back alone), and are committed once. Each caller's
-   * promise settles only after that commit.
+   * Group commit: the chats' transactions waiting when the database comes free run one after the other in one SQLite
+   * transaction and are committed once. Each caller's promise settles only after that commit. One that throws rolls
+   * the group back: the others run again, and it runs alone, so its outcome and its error are its own.
    */
   withChat<T>(chat: string, fn: (tx: ChatTx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -292,49 +304,56 @@ export class SqliteStore implements Store {
     });
   }
 
-  private readonly waiting: { chat: string; fn: (tx: ChatTx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private readonly waiting: GroupItem[] = [];
+
+  /** The next group: the waiting transactions in order, up to one that must run alone (or that one by itself). */
+  private nextGroup(): GroupItem[] {
+    if (this.waiting[0]?.alone) return this.waiting.splice(0, 1);
+    const end = this.waiting.findIndex((item, i) => item.alone || i >= MAX_GROUP);
+    return this.waiting.splice(0, end < 0 ? this.waiting.length : end);
+  }
 
   private async commitGroup(): Promise<void> {
-    const group = this.waiting.splice(0, MAX_GROUP);
+    const group = this.nextGroup();
     if (this.waiting.length > 0) void this.serial.run(() => this.commitGroup());
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    if (group.length === 0) return;
+    const values: unknown[] = [];
+    let failed: { at: number; error: unknown } | undefined;
     let erased = false;
     try {
       this.q.begin.run();
-      // A group of one needs no savepoint: the transaction is its own.
-      const savepoints = group.length > 1;
-      for (const item of group) {
+      for (const [i, item] of group.entries()) {
         const tx = new SqliteChatTx(this.db, this.q, this.desk.q, item.chat);
-        if (savepoints) this.q.savepoint.run();
         try {
-          const value = await item.fn(tx);
-          if (savepoints) this.q.release.run();
-          outcomes.push({ ok: true, value });
+          values.push(await item.fn(tx));
           erased ||= tx.erased;
         } catch (error) {
-          if (!savepoints) throw error;
-          this.q.rollbackTo.run();
-          this.q.release.run();
-          outcomes.push({ ok: false, error });
+          failed = { at: i, error };
+          break;
         } finally {
           tx.done = true;
         }
       }
+      if (failed) throw failed.error;
       this.q.commit.run();
     } catch (error) {
-      // A group of one that threw, or the transaction itself failed (the disk, a lock held too long): nothing committed.
+      // Nothing of the group is committed.
       if (this.db.inTransaction) this.q.rollback.run();
+      if (failed && group.length > 1) {
+        // The others again, it alone, in their order and before anything newer.
+        const at = failed.at;
+        this.waiting.unshift(...group.slice(0, at), { ...group[at], alone: true }, ...group.slice(at + 1));
+        void this.serial.run(() => this.commitGroup());
+        return;
+      }
+      // A transaction of its own that threw, or the transaction itself failed (the disk, a lock held too long).
       for (const item of group) item.reject(error);
       return;
     }
     // What an erasure removed must not stay readable in the WAL: move it into the (zeroed) pages and truncate.
     if (erased) this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.countCommit();
-    group.forEach((item, i) => {
-      const outcome = outcomes[i];
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
-    });
+    group.forEach((item, i) => item.resolve(values[i]));
   }
 
   claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, chat?: string, options: { ignoreBackoff?: boolean } = {}): Promise<OutboxEntry[]> {
@@ -596,15 +615,21 @@ class SqliteChatTx implements ChatTx {
     this.q.inboxAdd.run(this.chat, work.kind, workPayload(work), notBefore.toISOString(), new Date().toISOString());
   }
 
+  /**
+   * The message id claimed, then one statement for the state, waiting work, and whether the chat has any case or
+   * consultation and anyone any upcoming consultation; those are read only when there are some (most turns have none).
+   */
   async load(now: Date, claim?: string): Promise<TurnLoad> {
     this.live();
-    const claimed = claim === undefined || this.q.claimId.run(messageKey(claim), this.chat, now.toISOString()).changes > 0;
+    const iso = now.toISOString();
+    const claimed = claim === undefined || this.q.claimId.run(messageKey(claim), this.chat, iso).changes > 0;
+    const row = this.q.turnLoad.get({ chat: this.chat, now: iso })!;
     return {
       claimed,
-      state: await this.state(),
-      context: await this.context(now),
-      queued: this.q.hasWork.get(this.chat, now.toISOString()) !== undefined,
-      unsent: this.q.hasUnsent.get(this.chat) !== undefined,
+      state: row.state === null ? undefined : (JSON.parse(row.state) as ConversationState),
+      context: row.cases || row.consultations ? await this.context(now) : { consultations: [], busy: [] },
+      queued: row.queued === 1,
+      unsent: row.unsent === 1,
     };
   }
 

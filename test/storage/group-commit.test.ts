@@ -1,13 +1,16 @@
 /**
- * Group commit on PostgreSQL: many chats' transactions share one commit, and none of them can tell. Each is committed
- * before its caller hears of it, one that fails fails alone, a chat held by another server does not hold up the rest,
- * and one chat's work still runs in order.
+ * Group commit, on both backends: many chats' transactions share one commit, and none of them can tell. Each is
+ * committed before its caller hears of it, one that fails fails alone, and one chat's work still runs in order. On
+ * PostgreSQL also: a chat held by another server does not hold up the rest.
  */
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { initialState } from '../../src/dialogue/engine';
 import { SlotTakenError, type Store } from '../../src/store';
 import { PostgresStore } from '../../src/storage/postgres/store';
-import { describePostgres, postgresStore } from '../support/postgres';
+import { SqliteStore } from '../../src/storage/sqlite/store';
+import { tempDir } from '../helpers';
+import { describePostgres, postgresAvailable, postgresStore } from '../support/postgres';
 
 const at = new Date('2026-11-30T15:00:00Z');
 const slot = { start: '2026-12-01T15:00:00.000Z', end: '2026-12-01T15:40:00.000Z' };
@@ -27,35 +30,23 @@ const turn = (store: Store, chat: string, id: string, reply = `reply to ${id}`) 
     });
   });
 
-describePostgres('PostgreSQL group commit', () => {
-  let pg: Awaited<ReturnType<typeof postgresStore>>;
-  let store: PostgresStore;
+const backends: [string, () => Promise<{ store: Store; dispose: () => Promise<void> }>][] = [
+  ['sqlite', async () => {
+    const tmp = tempDir();
+    const store = SqliteStore.open(join(tmp.dir, 'puente.db'));
+    return { store, dispose: async () => { await store.close(); tmp.remove(); } };
+  }],
+];
+if (postgresAvailable) backends.push(['postgres', async () => postgresStore()]);
+
+describe.each(backends)('%s group commit', (_name, make) => {
+  let b: Awaited<ReturnType<typeof make>>;
+  let store: Store;
   beforeEach(async () => {
-    pg = await postgresStore();
-    store = pg.store;
+    b = await make();
+    store = b.store;
   });
-  afterEach(() => pg.dispose());
-
-  /** Reads rows' transaction ids: turns committed together share one. */
-  async function writers(chats: string[]): Promise<number> {
-    const client = new Client({ connectionString: pg.url.replace(/\?.*$/, '') });
-    await client.connect();
-    try {
-      const { rows } = await client.query(`SELECT COUNT(DISTINCT xmin::text)::int AS n FROM "${store.schema}".conversations WHERE chat = ANY($1)`, [chats]);
-      return rows[0].n;
-    } finally {
-      await client.end();
-    }
-  }
-
-  it('turns of many chats at once are committed together, each with its own reply, before their callers hear', async () => {
-    const chats = Array.from({ length: 40 }, (_, i) => `chat-${i}`);
-    const outboxes = await Promise.all(chats.map((chat) => turn(store, chat, `m-${chat}`)));
-    outboxes.forEach((outbox, i) => expect(outbox.map((o) => [o.chat, o.text])).toEqual([[chats[i], `reply to m-${chats[i]}`]]));
-    for (const chat of chats) expect((await store.transcript(chat)).map((m) => m.text)).toEqual([`text m-${chat}`, `reply to m-${chat}`]);
-    // Fewer commits than turns: the waiting turns shared transactions.
-    expect(await writers(chats)).toBeLessThan(chats.length);
-  });
+  afterEach(() => b.dispose());
 
   it('a message id is claimed once even when its two deliveries are in flight together', async () => {
     const [first, second] = await Promise.all([turn(store, 'c1', 'same-id'), turn(store, 'c1', 'same-id'), turn(store, 'c2', 'other')]);
@@ -106,6 +97,50 @@ describePostgres('PostgreSQL group commit', () => {
     expect((await store.consultations()).filter((c) => c.status === 'requested')).toHaveLength(1);
   });
 
+  it('one chat\'s transactions run one at a time and in the order asked, while other chats are grouped around them', async () => {
+    const seen: string[] = [];
+    const work = Array.from({ length: 10 }, (_, i) => store.withChat('ordered', async (tx) => {
+      seen.push(`start ${i}`);
+      await tx.touchContact(at, { lang: 'en' });
+      await tx.saveState((await tx.state()) ?? initialState('en'), at);
+      seen.push(`end ${i}`);
+    }));
+    const others = Array.from({ length: 10 }, (_, i) => turn(store, `around-${i}`, `m-${i}`));
+    await Promise.all([...work, ...others]);
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => [`start ${i}`, `end ${i}`]).flat());
+  });
+});
+
+describePostgres('PostgreSQL group commit', () => {
+  let pg: Awaited<ReturnType<typeof postgresStore>>;
+  let store: PostgresStore;
+  beforeEach(async () => {
+    pg = await postgresStore();
+    store = pg.store;
+  });
+  afterEach(() => pg.dispose());
+
+  /** Reads rows' transaction ids: turns committed together share one. */
+  async function writers(chats: string[]): Promise<number> {
+    const client = new Client({ connectionString: pg.url.replace(/\?.*$/, '') });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT COUNT(DISTINCT xmin::text)::int AS n FROM "${store.schema}".conversations WHERE chat = ANY($1)`, [chats]);
+      return rows[0].n;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('turns of many chats at once are committed together, each with its own reply, before their callers hear', async () => {
+    const chats = Array.from({ length: 40 }, (_, i) => `chat-${i}`);
+    const outboxes = await Promise.all(chats.map((chat) => turn(store, chat, `m-${chat}`)));
+    outboxes.forEach((outbox, i) => expect(outbox.map((o) => [o.chat, o.text])).toEqual([[chats[i], `reply to m-${chats[i]}`]]));
+    for (const chat of chats) expect((await store.transcript(chat)).map((m) => m.text)).toEqual([`text m-${chat}`, `reply to m-${chat}`]);
+    // Fewer commits than turns: the waiting turns shared transactions.
+    expect(await writers(chats)).toBeLessThan(chats.length);
+  });
+
   it('a chat another server holds waits for its lock without holding up the other chats', async () => {
     const other = await PostgresStore.connect(pg.url, { max: 2 });
     try {
@@ -133,16 +168,4 @@ describePostgres('PostgreSQL group commit', () => {
     }
   });
 
-  it('one chat\'s transactions run one at a time and in the order asked, while other chats are grouped around them', async () => {
-    const seen: string[] = [];
-    const work = Array.from({ length: 10 }, (_, i) => store.withChat('ordered', async (tx) => {
-      seen.push(`start ${i}`);
-      await tx.touchContact(at, { lang: 'en' });
-      await tx.saveState((await tx.state()) ?? initialState('en'), at);
-      seen.push(`end ${i}`);
-    }));
-    const others = Array.from({ length: 10 }, (_, i) => turn(store, `around-${i}`, `m-${i}`));
-    await Promise.all([...work, ...others]);
-    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => [`start ${i}`, `end ${i}`]).flat());
-  });
 });
