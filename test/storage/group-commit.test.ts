@@ -48,6 +48,27 @@ describe.each(backends)('%s group commit', (_name, make) => {
   });
   afterEach(() => b.dispose());
 
+  it('inbox work of many chats drained side by side: each chat\'s items once and in order, and none left', async () => {
+    const chats = Array.from({ length: 10 }, (_, i) => `inbox-${i}`);
+    const message = (chat: string, n: number) => ({ id: `${chat}-${n}`, chat, text: `${n}`, type: 'text' as const, receivedAt: at });
+    await store.accept(chats.flatMap((chat) => [1, 2, 3].map((n) => ({ kind: 'message' as const, message: message(chat, n) }))), at);
+    const handled = await Promise.all(chats.map(async (chat) => {
+      const seen: string[] = [];
+      for (;;) {
+        const more = await store.withChat(chat, async (tx) => {
+          const item = await tx.nextInbox(at);
+          if (!item) return false;
+          if (item.work.kind === 'message') seen.push(item.work.message.text ?? '');
+          await tx.finishInbox(item.seq);
+          return (await tx.nextInbox(at)) !== undefined;
+        });
+        if (!more) return seen;
+      }
+    }));
+    expect(handled).toEqual(chats.map(() => ['1', '2', '3']));
+    expect(await store.chatsWithWork(at, 100)).toEqual([]);
+  });
+
   it('a message id is claimed once even when its two deliveries are in flight together', async () => {
     const [first, second] = await Promise.all([turn(store, 'c1', 'same-id'), turn(store, 'c1', 'same-id'), turn(store, 'c2', 'other')]);
     expect([first.length, second.length].sort()).toEqual([0, 1]);

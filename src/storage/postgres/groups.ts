@@ -15,10 +15,10 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from './transaction';
-import { TurnBatch } from './turn-batch';
+import { TurnBatch, type Queryable } from './turn-batch';
 
 /** One chat's transaction body: its queries on the connection, its turn's load and write through the group's batch (none alone). */
-export type ChatWork<T> = (db: PoolClient, batch?: TurnBatch) => Promise<T>;
+export type ChatWork<T> = (db: Queryable, batch?: TurnBatch) => Promise<T>;
 
 interface Waiting {
   readonly chat: string;
@@ -142,9 +142,11 @@ export class ChatGroups {
       const mine = group.filter((_, i) => locked[i]);
       // Chats held elsewhere: on their own, waiting for their lock (never while this group holds others).
       lone = group.filter((_, i) => !locked[i]);
-      // A single turn sends its statements at once; a group's wait for each other.
-      const batch = mine.length > 1 ? new TurnBatch(db) : undefined;
-      const outcomes = await Promise.allSettled(mine.map((item) => item.work(db, batch)));
+      // A single turn sends its statements at once; a group's wait for each other, on one connection taking one
+      // statement at a time.
+      const one = mine.length > 1 ? serialised(db) : db;
+      const batch = mine.length > 1 ? new TurnBatch(one) : undefined;
+      const outcomes = await Promise.allSettled(mine.map((item) => item.work(one, batch)));
       const failed = mine.filter((_, i) => outcomes[i].status === 'rejected');
       if (failed.length > 0) {
         await db.query('ROLLBACK').catch((err: Error) => (broken = err));
@@ -186,4 +188,15 @@ export class ChatGroups {
       for (const item of lone) void this.alone(item);
     }
   }
+}
+
+/** The connection, taking the statements of turns running side by side one after the other, in the order sent. */
+function serialised(db: PoolClient): Queryable {
+  let tail: Promise<unknown> = Promise.resolve();
+  const query = (...args: unknown[]) => {
+    const run = tail.then(() => (db.query as (...a: unknown[]) => Promise<unknown>)(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  return { query: query as unknown as PoolClient['query'] };
 }

@@ -12,7 +12,7 @@ import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { delegateDesk } from '../desk-delegate';
 import { ChatGroups, type GroupOptions } from './groups';
 import { inTransaction } from './transaction';
-import { loadTurns, writeTurns, type TurnBatch } from './turn-batch';
+import { finishInboxItems, loadTurns, nextInboxItems, writeTurns, type TurnBatch } from './turn-batch';
 import type { ConversationState, Effect, Interval, TurnContext } from '../../dialogue/types';
 import type { Lang } from '../../nlu/types';
 import { ERASURE_NOTE } from '../../privacy/erasure';
@@ -26,8 +26,8 @@ import {
   type NoteRecord,
 } from '../../store';
 import {
-  ERASED_CHAT, iso, messageKey, toConsultation, toFailed, toHandoff, toInboxItem, toNotification, toOutbox, workChat, workPayload,
-  type ConsultationRow, type FailedRow, type HandoffRow, type InboxRow, type NotificationRow, type OutboxRow, toTranscript, type TranscriptRow,
+  ERASED_CHAT, iso, messageKey, toConsultation, toFailed, toHandoff, toNotification, toOutbox, workChat, workPayload,
+  type ConsultationRow, type FailedRow, type HandoffRow, type NotificationRow, type OutboxRow, toTranscript, type TranscriptRow,
 } from '../rows';
 import { addAudit, addMedia, addNote, mediaFor, PostgresDesk } from './desk';
 import { migratePostgres } from './schema';
@@ -448,20 +448,23 @@ class PostgresChatTx implements ChatTx {
   lastSlot: Interval | undefined;
 
   /** `batch`: the group's, when this transaction runs in a group (its load and write go with the others'). */
-  constructor(private readonly db: PoolClient, readonly chat: string, private readonly batch?: TurnBatch) {}
+  constructor(private readonly db: Queryable, readonly chat: string, private readonly batch?: TurnBatch) {}
 
-  private live(): PoolClient {
+  private live(): Queryable {
     if (this.done) throw new Error('transaction already finished');
     return this.db;
   }
 
   async nextInbox(now: Date): Promise<InboxItem | undefined> {
-    const row = await one<InboxRow>(this.live(), 'pg-inbox-next', 'SELECT * FROM inbox WHERE chat = $1 AND not_before <= $2 ORDER BY seq LIMIT 1', [this.chat, now]);
-    return row ? toInboxItem(row) : undefined;
+    const db = this.live();
+    if (this.batch) return this.batch.nextInbox(this.chat, now);
+    return (await nextInboxItems(db, [{ chat: this.chat, now }]))[0];
   }
 
   async finishInbox(seq: number): Promise<void> {
-    await this.live().query({ name: 'pg-inbox-done', text: 'DELETE FROM inbox WHERE seq = $1', values: [seq] });
+    const db = this.live();
+    if (this.batch) await this.batch.finishInbox(this.chat, seq);
+    else await finishInboxItems(db, [{ chat: this.chat, seq }]);
   }
 
   async schedule(work: InboxWork, notBefore: Date): Promise<void> {

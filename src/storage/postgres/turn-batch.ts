@@ -1,16 +1,16 @@
 /**
- * A turn's load and write for several chats in one statement each. A group of chats' transactions (see
- * {@link ChatGroups}) runs its turns side by side on one connection; what they load and write while they wait on each
- * other goes to the database together, so a group of many turns costs about four round trips, not two per turn.
- * A turn alone uses the same statements with one chat.
+ * A turn's statements for several chats at once: its next inbox item, its load, its write, the inbox item finished.
+ * A group of chats' transactions (see {@link ChatGroups}) runs its turns side by side on one connection; what they ask
+ * while they wait on each other goes to the database together, one statement per kind, so a group of many turns costs
+ * a few round trips, not several per turn. A turn alone uses the same statements with one chat.
  */
 import type { PoolClient } from 'pg';
 import type { ConversationState } from '../../dialogue/types';
-import type { OutboxEntry, TurnLoad, TurnWrite } from '../../store';
-import { iso, messageKey, toConsultation, toHandoff, type ConsultationRow, type HandoffRow } from '../rows';
+import type { InboxItem, OutboxEntry, TurnLoad, TurnWrite } from '../../store';
+import { iso, messageKey, toConsultation, toHandoff, toInboxItem, type ConsultationRow, type HandoffRow, type InboxRow } from '../rows';
 
 /** Something that runs queries. */
-type Queryable = Pick<PoolClient, 'query'>;
+export type Queryable = Pick<PoolClient, 'query'>;
 
 const ACTIVE = `status IN ('requested', 'confirmed')`;
 
@@ -136,6 +136,27 @@ export async function writeTurns(db: Queryable, requests: readonly WriteRequest[
   return requests.map(({ chat, write }) => (byChat.get(chat) ?? []).map((e) => ({ ...e, createdAt: write.at.toISOString() })));
 }
 
+/** Each chat's next inbox item due by its `now` (undefined: none), in the order asked. */
+export async function nextInboxItems(db: Queryable, requests: readonly { chat: string; now: Date }[]): Promise<(InboxItem | undefined)[]> {
+  const { rows } = await db.query<InboxRow & { n: string }>({
+    name: 'pg-inbox-next-many',
+    text: `SELECT DISTINCT ON (r.n) r.n, i.* FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS r(chat, now, n)
+           JOIN inbox i ON i.chat = r.chat AND i.not_before <= r.now ORDER BY r.n, i.seq`,
+    values: [requests.map((r) => r.chat), requests.map((r) => r.now)],
+  });
+  const byN = new Map(rows.map((row) => [Number(row.n), row]));
+  return requests.map((_, i) => {
+    const row = byN.get(i + 1);
+    return row ? toInboxItem(row) : undefined;
+  });
+}
+
+/** Removes handled inbox items. */
+export async function finishInboxItems(db: Queryable, requests: readonly { chat: string; seq: number }[]): Promise<undefined[]> {
+  await db.query({ name: 'pg-inbox-done-many', text: 'DELETE FROM inbox WHERE seq = ANY($1::bigint[])', values: [requests.map((r) => r.seq)] });
+  return requests.map(() => undefined);
+}
+
 /** A request waiting for the batch, with its caller. */
 interface Pending<R, A> {
   readonly request: R;
@@ -143,43 +164,61 @@ interface Pending<R, A> {
   readonly reject: (error: unknown) => void;
 }
 
+/** One kind of statement for several chats: its requests waiting for the next flush, and how to run them together. */
+class Batched<R extends { chat: string }, A> {
+  pending: Pending<R, A>[] = [];
+  constructor(private readonly run: (db: Queryable, requests: readonly R[]) => Promise<A[]>) {}
+
+  /** Sends what waits, each chat at most once per statement, in the order asked. */
+  flush(db: Queryable): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const round of rounds(pending)) void settle(round, this.run(db, round.map((p) => p.request)));
+  }
+}
+
 /**
- * Collects the loads and writes of a group's turns while they run side by side, and sends them together once every
- * turn is waiting (after the current round of promise callbacks). A chat asked twice before a flush goes in the next.
+ * Collects what a group's turns ask while they run side by side, and sends it together once every turn is waiting
+ * (after the current round of promise callbacks). A chat asked twice before a flush goes in the next statement.
  */
 export class TurnBatch {
-  private loads: Pending<LoadRequest, TurnLoad>[] = [];
-  private writes: Pending<WriteRequest, OutboxEntry[]>[] = [];
+  private readonly kinds = {
+    next: new Batched(nextInboxItems),
+    load: new Batched(loadTurns),
+    write: new Batched(writeTurns),
+    finish: new Batched(finishInboxItems),
+  };
   private scheduled = false;
 
   constructor(private readonly db: Queryable) {}
 
+  nextInbox(chat: string, now: Date): Promise<InboxItem | undefined> {
+    return this.add(this.kinds.next, { chat, now });
+  }
+
+  finishInbox(chat: string, seq: number): Promise<undefined> {
+    return this.add(this.kinds.finish, { chat, seq });
+  }
+
   load(request: LoadRequest): Promise<TurnLoad> {
-    return new Promise((resolve, reject) => {
-      this.loads.push({ request, resolve, reject });
-      this.schedule();
-    });
+    return this.add(this.kinds.load, request);
   }
 
   write(request: WriteRequest): Promise<OutboxEntry[]> {
-    return new Promise((resolve, reject) => {
-      this.writes.push({ request, resolve, reject });
-      this.schedule();
-    });
+    return this.add(this.kinds.write, request);
   }
 
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const loads = this.loads;
-      const writes = this.writes;
-      this.loads = [];
-      this.writes = [];
-      // Sent now, in this order; the connection runs them one after the other.
-      for (const round of rounds(loads)) void settle(round, loadTurns(this.db, round.map((p) => p.request)));
-      for (const round of rounds(writes)) void settle(round, writeTurns(this.db, round.map((p) => p.request)));
+  private add<R extends { chat: string }, A>(kind: Batched<R, A>, request: R): Promise<A> {
+    return new Promise((resolve, reject) => {
+      kind.pending.push({ request, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        // Sent now, in this order; the connection runs them one after the other.
+        const { next, load, write, finish } = this.kinds;
+        for (const kind of [next, load, write, finish]) kind.flush(this.db);
+      });
     });
   }
 }
