@@ -162,6 +162,20 @@ describePostgres('PostgreSQL group commit', () => {
     expect(await writers(chats)).toBeLessThan(chats.length);
   });
 
+  it('webhooks stored together each hear their own outcome; a delivery the database refuses does not refuse the others', async () => {
+    const delivery = (chat: string, id: string, text: string) => store.accept([{ kind: 'message', message: { id, chat, text, type: 'text', receivedAt: at } }], at);
+    const results = await Promise.allSettled([
+      delivery('w1', 'w1-a', 'hola'),
+      delivery('w2', 'w2-a', 'a NUL byte \u0000 PostgreSQL text cannot hold'),
+      delivery('w3', 'w3-a', 'hello'),
+      delivery('w1', 'w1-a', 'hola'), // Meta's redelivery of the first
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((results[0] as PromiseFulfilledResult<{ duplicates: number }>).value.duplicates).toBe(0);
+    expect((results[3] as PromiseFulfilledResult<{ duplicates: number }>).value.duplicates).toBe(1);
+    expect((await store.chatsWithWork(at, 10)).sort()).toEqual(['w1', 'w3']);
+  });
+
   it('a chat another server holds waits for its lock without holding up the other chats', async () => {
     const other = await PostgresStore.connect(pg.url, { max: 2 });
     try {

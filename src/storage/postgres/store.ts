@@ -42,6 +42,29 @@ async function keepAttachment(db: Queryable, work: InboxWork, at: Date): Promise
 /** Something that runs queries: the pool or one client inside a transaction. */
 type Queryable = Pick<PoolClient, 'query'>;
 
+/** What storing inbound work did: the chats that got work, and the messages already accepted before. */
+type Accepted = { chats: string[]; duplicates: number };
+
+/** Stores one delivery's work in the inbox inside a transaction: each message id claimed first, once. */
+async function storeWork(db: Queryable, work: readonly InboxWork[], at: Date): Promise<Accepted> {
+  const chats = new Set<string>();
+  let duplicates = 0;
+  for (const w of work) {
+    const chat = workChat(w);
+    if (w.kind === 'message') {
+      const claimed = await one(db, 'pg-claim-id', 'INSERT INTO processed_messages (message_id, chat, processed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1 AS ok', [messageKey(w.message.id), chat, at]);
+      if (!claimed) {
+        duplicates++;
+        continue;
+      }
+    }
+    await keepAttachment(db, w, at);
+    await db.query({ name: 'pg-inbox-add', text: 'INSERT INTO inbox (chat, kind, payload, not_before, created_at) VALUES ($1, $2, $3, $4, $4)', values: [chat, w.kind, workPayload(w), at] });
+    chats.add(chat);
+  }
+  return { chats: [...chats], duplicates };
+}
+
 /**
  * Turn groups running at a time by default, and turns in one group at most (see {@link ChatGroups}). One group at a
  * time makes the largest groups: measured on the bench (2 cores, local server), one server did most turns per second
@@ -123,25 +146,46 @@ export class PostgresStore implements Store {
   }
 
 
-  accept(work: readonly InboxWork[], at: Date): Promise<{ chats: string[]; duplicates: number }> {
-    return this.transaction(async (db) => {
-      const chats = new Set<string>();
-      let duplicates = 0;
-      for (const w of work) {
-        const chat = workChat(w);
-        if (w.kind === 'message') {
-          const claimed = await one(db, 'pg-claim-id', 'INSERT INTO processed_messages (message_id, chat, processed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1 AS ok', [messageKey(w.message.id), chat, at]);
-          if (!claimed) {
-            duplicates++;
+  /**
+   * Stores inbound work durably. Webhooks arriving while one is being stored are stored together next, in one
+   * transaction (one commit for many); each caller hears only after that commit. Should that transaction fail, each
+   * is stored on its own, so one bad delivery cannot refuse the others.
+   */
+  accept(work: readonly InboxWork[], at: Date): Promise<Accepted> {
+    return new Promise<Accepted>((resolve, reject) => {
+      this.accepting.push({ work, at, resolve, reject });
+      if (!this.acceptRunning) void this.acceptWaiting();
+    });
+  }
+
+  private readonly accepting: { work: readonly InboxWork[]; at: Date; resolve: (a: Accepted) => void; reject: (e: unknown) => void }[] = [];
+  private acceptRunning = false;
+
+  private async acceptWaiting(): Promise<void> {
+    this.acceptRunning = true;
+    try {
+      while (this.accepting.length > 0) {
+        const batch = this.accepting.splice(0, MAX_GROUP);
+        try {
+          const results = await this.transaction(async (db) => {
+            const out: Accepted[] = [];
+            for (const b of batch) out.push(await storeWork(db, b.work, b.at));
+            return out;
+          });
+          batch.forEach((b, i) => b.resolve(results[i]));
+        } catch (err) {
+          if (batch.length === 1) {
+            batch[0].reject(err);
             continue;
           }
+          for (const b of batch) {
+            await this.transaction((db) => storeWork(db, b.work, b.at)).then(b.resolve, b.reject);
+          }
         }
-        await keepAttachment(db, w, at);
-        await db.query({ name: 'pg-inbox-add', text: 'INSERT INTO inbox (chat, kind, payload, not_before, created_at) VALUES ($1, $2, $3, $4, $4)', values: [chat, w.kind, workPayload(w), at] });
-        chats.add(chat);
       }
-      return { chats: [...chats], duplicates };
-    });
+    } finally {
+      this.acceptRunning = false;
+    }
   }
 
   async chatsWithWork(now: Date, limit: number): Promise<string[]> {
