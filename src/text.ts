@@ -10,3 +10,8 @@ export function oneLine(text: string, max: number): string {
 export function summarise(text: string): string {
   return oneLine(text, 140);
 }
+
+/** `text` without NUL characters, which no chat message means and a PostgreSQL text value cannot hold. */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
+}

@@ -12,6 +12,7 @@ import { parseCommand } from '../dialogue/commands';
 import { STRINGS } from '../dialogue/strings';
 import type { InboundMessage } from '../dialogue/types';
 import type { Clock } from '../clock';
+import { withoutNul } from '../text';
 import { maskChat, messageRef, type Logger } from '../log';
 import { keepMessageMedia, SlotTakenError, type ChatTx, type InboxItem, type InboxWork, type OutboxEntry, type Store, type TurnLoad } from '../store';
 import type { TurnApplier } from './apply';
@@ -63,7 +64,7 @@ export class TurnRunner {
    * id was accepted before are skipped. Rejects when the database cannot store it (the channel must not acknowledge).
    */
   async accept(work: readonly InboxWork[]): Promise<{ chats: string[]; duplicates: number }> {
-    return this.deps.store.accept(work, this.deps.clock.now());
+    return this.deps.store.accept(work.map((w) => (w.kind === 'message' ? { ...w, message: storable(w.message) } : w)), this.deps.clock.now());
   }
 
   /** Handles what was accepted for `chats`, in the background. Never rejects. */
@@ -76,8 +77,9 @@ export class TurnRunner {
    * is waiting before it, the turn is decided and written; otherwise it joins the chat's inbox, which is drained in
    * order. Its replies are sent right after. Resolves with how the message ended. Never rejects.
    */
-  async handle(message: InboundMessage): Promise<TurnOutcome> {
+  async handle(received: InboundMessage): Promise<TurnOutcome> {
     const { log } = this.deps;
+    const message = storable(received);
     const chat = message.chat;
     try {
       for (let attempt = 0; ; attempt++) {
@@ -122,7 +124,8 @@ export class TurnRunner {
    * Staff wrote in a chat from the linked phone: the bot pauses there (`#bot` resumes it instead). Runs in the chat's
    * order, after the messages before it. Never rejects.
    */
-  async staffMessage(chat: string, text: string): Promise<StaffOutcome> {
+  async staffMessage(chat: string, written: string): Promise<StaffOutcome> {
+    const text = withoutNul(written);
     try {
       await this.accept([{ kind: 'staff', chat, text, at: this.deps.clock.now().toISOString() }]);
       await this.drain(chat);
@@ -300,6 +303,12 @@ export class TurnRunner {
       return false;
     }
   }
+}
+
+/** The message as it can be stored on either backend: a NUL character in its text or name is dropped. */
+function storable(message: InboundMessage): InboundMessage {
+  if (!message.text.includes('\u0000') && !message.name?.includes('\u0000')) return message;
+  return { ...message, text: withoutNul(message.text), ...(message.name !== undefined ? { name: withoutNul(message.name) } : {}) };
 }
 
 /**
