@@ -162,14 +162,14 @@ describe('clients', () => {
     const res = await request(base).post(`/api/clients/${URGENT}/notes`).set(bearer).send({ text: 'Called the wife: he is at Elizabeth detention center' });
     expect(res.status).toBe(201);
     expect(res.body.note).toMatchObject({ chat: URGENT, author: 'admin', handoffId: (await urgentCase()).id, text: 'Called the wife: he is at Elizabeth detention center' });
-    for (const [body, code] of [[{}, 400], [{ text: '  ' }, 400], [{ text: 5 }, 400], [{ text: 'x'.repeat(4001) }, 400]] as const) {
+    for (const [body, code] of [[{}, 400], [{ text: '  ' }, 400], [{ text: '\u0000 ' }, 400], [{ text: 5 }, 400], [{ text: 'x'.repeat(4001) }, 400]] as const) {
       expect((await request(base).post(`/api/clients/${URGENT}/notes`).set(bearer).send(body)).status).toBe(code);
     }
     expect((await request(base).post('/api/clients/15550000000@c.us/notes').set(bearer).send({ text: 'x' })).status).toBe(404);
     expect((await request(base).post('/api/handoffs/999/notes').set(bearer).send({ text: 'x' })).status).toBe(404);
     expect((await h.store.notesOf(URGENT)).map((n) => n.text)).toEqual(['Called the wife: he is at Elizabeth detention center']);
     expect(h.sent.length).toBe(sent);
-    const caseNote = await request(base).post(`/api/handoffs/${(await urgentCase()).id}/notes`).set(bearer).send({ text: 'Second note' });
+    const caseNote = await request(base).post(`/api/handoffs/${(await urgentCase()).id}/notes`).set(bearer).send({ text: 'Second\u0000 note' }); // a NUL (PostgreSQL cannot store it) is dropped
     expect(caseNote.status).toBe(201);
     const detail = await request(base).get(`/api/handoffs/${(await urgentCase()).id}`).set(bearer);
     expect(detail.body.handoff.notes.map((n: { text: string }) => n.text)).toEqual(['Called the wife: he is at Elizabeth detention center', 'Second note']);

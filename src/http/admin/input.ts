@@ -2,6 +2,7 @@
  * The one input parser of the staff side: path ids, text fields (a JSON body or a form, the same rules), dates and
  * times, query numbers. Anything wrong is a {@link DeskError} 400 with a message a person can act on.
  */
+import { withoutNul } from '../../text';
 import type { Request } from 'express';
 import { zonedTimeToUtc } from '../../booking/office-hours';
 import { DeskError, parseDay } from '../../desk';
@@ -33,7 +34,7 @@ export function textField(req: Request, field: string, options: { required: bool
     return undefined;
   }
   if (typeof value !== 'string') throw new DeskError(400, `${label} must be a string`, 'not-text');
-  const trimmed = value.trim();
+  const trimmed = withoutNul(value).trim(); // a NUL means nothing, and PostgreSQL cannot store it
   if (options.required && !trimmed) throw new DeskError(400, `${label} must not be blank`, 'blank');
   if (trimmed.length > options.max) throw new DeskError(400, `${label} must be at most ${options.max} characters`, 'too-long');
   return trimmed || undefined;
