@@ -24,7 +24,7 @@ export interface BenchResult {
   readonly corpus: { examples: number; intents: number; vocabulary: number };
   readonly puente: { trainMs: number; accuracy: number; latencyUs: Latency };
   readonly natural: { trainMs: number; accuracy: number; latencyUs: Latency };
-  readonly turns: { readonly sqlite: readonly TurnsFigure[]; readonly postgres: readonly (TurnsFigure & { servers: number })[] | { error: string } };
+  readonly turns: { readonly sqlite: readonly TurnsFigure[]; readonly postgres: readonly (TurnsFigure & { servers: number; inbox?: boolean })[] | { error: string } };
   readonly memory: readonly { chats: number; rssMb: number }[] | { error: string };
   readonly startup: { firstStartMs: number; readyMs: number; rssMb: number } | { error: string };
 }
@@ -124,10 +124,11 @@ function benchDatabaseUrl(config: Config): string {
 }
 
 /** One server and two server processes on one fresh schema each; the schema is dropped after. */
-async function benchPostgres(config: Config): Promise<(TurnsFigure & { servers: number })[] | { error: string }> {
+async function benchPostgres(config: Config): Promise<(TurnsFigure & { servers: number; inbox?: boolean })[] | { error: string }> {
   const base = new URL(benchDatabaseUrl(config));
-  const results: (TurnsFigure & { servers: number })[] = [];
-  for (const servers of [1, 2]) {
+  const results: (TurnsFigure & { servers: number; inbox?: boolean })[] = [];
+  // One server and two on the direct path, then one server as the Cloud API webhook runs it (through the inbox).
+  for (const [servers, inbox] of [[1, false], [2, false], [1, true]] as const) {
     const schema = `puente_bench_${randomBytes(4).toString('hex')}`;
     base.searchParams.set('schema', schema);
     const url = base.toString();
@@ -135,7 +136,7 @@ async function benchPostgres(config: Config): Promise<(TurnsFigure & { servers: 
     try {
       store = await PostgresStore.connect(url, { max: 1 }); // creates and migrates the schema
       await store.close();
-      results.push(await postgresTurns(url, servers, 8_000, 32));
+      results.push(await postgresTurns(url, servers, 8_000, 32, inbox));
     } catch (err) {
       return { error: `PostgreSQL at ${base.host} not measured: ${(err as Error).message.split('\n')[0]}` };
     } finally {
@@ -169,6 +170,13 @@ export async function runBench(config: Config, opts: { json: boolean }, io: Io):
   return 0;
 }
 
+/** Two servers' turns per second next to one's, on the direct path. */
+function twoServers(figures: readonly (TurnsFigure & { servers: number; inbox?: boolean })[]): string[] {
+  const one = figures.find((f) => f.servers === 1 && !f.inbox);
+  const two = figures.find((f) => f.servers === 2 && !f.inbox);
+  return one && two ? [`  two servers: ${(two.perSecond / one.perSecond).toFixed(2)} × one (the database server runs on the same ${cpus().length} cores)`] : [];
+}
+
 function formatBench(r: BenchResult): string {
   const lat = (l: Latency) => `p50 ${l.p50} µs   p99 ${l.p99} µs   mean ${l.mean} µs`;
   const busy = (t: TurnsFigure) => (t.machineBusy === undefined ? '' : `   machine CPU ${Math.round(t.machineBusy * 100)}% busy`);
@@ -187,8 +195,8 @@ function formatBench(r: BenchResult): string {
     ...('error' in r.turns.postgres
       ? [`  ${r.turns.postgres.error}`]
       : [
-        ...r.turns.postgres.map((t) => `  PostgreSQL, ${t.servers} server${t.servers > 1 ? 's' : ''} × ${t.concurrency} chats at a time: ${t.perSecond} turns/s over ${t.count}   ${lat(t.latencyUs)}${busy(t)}`),
-        ...(r.turns.postgres.length === 2 ? [`  two servers: ${(r.turns.postgres[1].perSecond / r.turns.postgres[0].perSecond).toFixed(2)} × one (the database server runs on the same ${cpus().length} cores)`] : []),
+        ...r.turns.postgres.map((t) => `  PostgreSQL, ${t.servers} server${t.servers > 1 ? 's' : ''} × ${t.concurrency} chats at a time${t.inbox ? ', each message through the inbox first (Cloud API webhook)' : ''}: ${t.perSecond} turns/s over ${t.count}   ${lat(t.latencyUs)}${busy(t)}`),
+        ...twoServers(r.turns.postgres),
       ]),
     '  targets: one server ≥ 1,500 turns/s; two servers ≥ 1.6 × one',
     '',

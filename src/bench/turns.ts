@@ -72,7 +72,11 @@ const CONVERSATION = ['hola', 'what is 287g', 'que es un habeas corpus', 'my usc
 async function runTurns(
   config: Config,
   store: Store,
-  options: { count: number; concurrency: number; chatPrefix: string; nlu?: Nlu; messagesPerChat?: number; onProgress?: (done: number) => void },
+  options: {
+    count: number; concurrency: number; chatPrefix: string; nlu?: Nlu; messagesPerChat?: number; onProgress?: (done: number) => void;
+    /** `inbox`: as the Cloud API webhook does, each message stored in the inbox (committed), then the chat drained. */
+    inbox?: boolean;
+  },
 ): Promise<TurnsFigure> {
   const perChat = options.messagesPerChat ?? CONVERSATION.length;
   const log = createLogger({ level: 'silent', destination: process.stderr, pretty: false });
@@ -91,7 +95,13 @@ async function runTurns(
       const k = Math.floor(i / options.concurrency);
       const chat = `${options.chatPrefix}${worker}-${Math.floor(k / perChat)}`;
       const t0 = process.hrtime.bigint();
-      await core.runner.handle({ id: `${chat}-${k}`, chat, text: CONVERSATION[(k % perChat) % CONVERSATION.length], type: 'text', receivedAt: new Date(base + k * 10_000) });
+      const message = { id: `${chat}-${k}`, chat, text: CONVERSATION[(k % perChat) % CONVERSATION.length], type: 'text' as const, receivedAt: new Date(base + k * 10_000) };
+      if (options.inbox) {
+        await core.runner.accept([{ kind: 'message', message }]);
+        await core.runner.drain(chat);
+      } else {
+        await core.runner.handle(message);
+      }
       samples.push(Number(process.hrtime.bigint() - t0) / 1000);
       options.onProgress?.(i + 1);
     }
@@ -135,7 +145,7 @@ export async function sqliteTurns(count: number, concurrency: number): Promise<T
 
 /** A worker process's request and answer. */
 type WorkerRequest =
-  | { kind: 'postgres'; url: string; count: number; concurrency: number; chatPrefix: string }
+  | { kind: 'postgres'; url: string; count: number; concurrency: number; chatPrefix: string; inbox?: boolean }
   | { kind: 'sqlite'; file: string; count: number; concurrency: number; chatPrefix: string }
   | { kind: 'memory'; checkpoints: number[]; concurrency: number };
 type WorkerAnswer = { ready: true } | { figure: TurnsFigure } | { memory: { chats: number; rssMb: number }[] } | { error: string };
@@ -144,14 +154,14 @@ type WorkerAnswer = { ready: true } | { figure: TurnsFigure } | { memory: { chat
  * Turns on PostgreSQL with `servers` worker processes (each a Puente server) started together on one schema; the
  * figure is the total over the wall time from the start signal until the last finished.
  */
-export async function postgresTurns(url: string, servers: number, countEach: number, concurrency: number): Promise<TurnsFigure & { servers: number }> {
+export async function postgresTurns(url: string, servers: number, countEach: number, concurrency: number, inbox = false): Promise<TurnsFigure & { servers: number; inbox?: boolean }> {
   const workers = Array.from({ length: servers }, () => fork(__filename, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   try {
     const ready = workers.map((w) => new Promise<void>((resolve, reject) => {
       w.once('message', (m: WorkerAnswer) => ('ready' in m ? resolve() : reject(new Error('error' in m ? m.error : 'worker failed'))));
       w.once('exit', (code) => reject(new Error(`bench worker exited (${code})`)));
     }));
-    workers.forEach((w, i) => w.send({ kind: 'postgres', url, count: countEach, concurrency, chatPrefix: `s${i}-` } satisfies WorkerRequest));
+    workers.forEach((w, i) => w.send({ kind: 'postgres', url, count: countEach, concurrency, chatPrefix: `s${i}-`, inbox } satisfies WorkerRequest));
     await Promise.all(ready);
     const started = process.hrtime.bigint();
     const cpu = cpuTimes();
@@ -165,7 +175,7 @@ export async function postgresTurns(url: string, servers: number, countEach: num
     const p50 = Math.max(...figures.map((f) => f.latencyUs.p50));
     const p99 = Math.max(...figures.map((f) => f.latencyUs.p99));
     const mean = Math.round(figures.reduce((n, f) => n + f.latencyUs.mean, 0) / figures.length);
-    return { servers, count, concurrency, perSecond: Math.round(count / seconds), latencyUs: { p50, p99, mean }, machineBusy };
+    return { servers, count, concurrency, perSecond: Math.round(count / seconds), latencyUs: { p50, p99, mean }, machineBusy, ...(inbox ? { inbox } : {}) };
   } finally {
     for (const w of workers) w.kill();
   }

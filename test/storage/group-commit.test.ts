@@ -69,6 +69,31 @@ describe.each(backends)('%s group commit', (_name, make) => {
     expect(await store.chatsWithWork(at, 100)).toEqual([]);
   });
 
+  it('deliveries stored together keep their order, a voice note\'s bytes included, and a repeat among them is stored once', async () => {
+    const text = (id: string, body: string) => ({ kind: 'message' as const, message: { id, chat: 'order', text: body, type: 'text' as const, receivedAt: at } });
+    const voice = { kind: 'message' as const, message: { id: 'v', chat: 'order', text: '', type: 'voice' as const, receivedAt: at, attachment: { mimeType: 'audio/ogg', data: Buffer.from('OggS voice') } } };
+    const results = await Promise.all([
+      store.accept([text('a', 'first')], at),
+      store.accept([text('b', 'second'), voice, text('c', 'third')], at),
+      store.accept([text('b', 'second'), text('d', 'fourth')], at), // Meta's redelivery of b, with a new one
+    ]);
+    expect(results.map((r) => r.duplicates)).toEqual([0, 0, 1]);
+    const seen: string[] = [];
+    for (;;) {
+      const label = await store.withChat('order', async (tx) => {
+        const next = await tx.nextInbox(at);
+        if (next?.work.kind !== 'message') return undefined;
+        await tx.finishInbox(next.seq);
+        const m = next.work.message;
+        // The bytes wait in media, linked by the message id; the inbox holds the message only.
+        return m.type === 'voice' ? `voice, kept: ${(await tx.mediaFor(m.id)) !== undefined}` : m.text;
+      });
+      if (!label) break;
+      seen.push(label);
+    }
+    expect(seen).toEqual(['first', 'second', 'voice, kept: true', 'third', 'fourth']);
+  });
+
   it('a message id is claimed once even when its two deliveries are in flight together', async () => {
     const [first, second] = await Promise.all([turn(store, 'c1', 'same-id'), turn(store, 'c1', 'same-id'), turn(store, 'c2', 'other')]);
     expect([first.length, second.length].sort()).toEqual([0, 1]);

@@ -45,24 +45,66 @@ type Queryable = Pick<PoolClient, 'query'>;
 /** What storing inbound work did: the chats that got work, and the messages already accepted before. */
 type Accepted = { chats: string[]; duplicates: number };
 
-/** Stores one delivery's work in the inbox inside a transaction: each message id claimed first, once. */
-async function storeWork(db: Queryable, work: readonly InboxWork[], at: Date): Promise<Accepted> {
-  const chats = new Set<string>();
-  let duplicates = 0;
-  for (const w of work) {
-    const chat = workChat(w);
-    if (w.kind === 'message') {
-      const claimed = await one(db, 'pg-claim-id', 'INSERT INTO processed_messages (message_id, chat, processed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1 AS ok', [messageKey(w.message.id), chat, at]);
-      if (!claimed) {
-        duplicates++;
+/**
+ * Stores deliveries' work in the inbox inside a transaction, in order: each message id claimed first, once (a message
+ * Meta delivered before, or twice among these, is a duplicate). Work without an attachment goes in one statement; a
+ * message with an attachment keeps its bytes in `media` first, on its own.
+ */
+async function storeWork(db: Queryable, deliveries: readonly { work: readonly InboxWork[]; at: Date }[]): Promise<Accepted[]> {
+  const results = deliveries.map(() => ({ chats: new Set<string>(), duplicates: 0 }));
+  const seen = new Set<string>();
+  const rows: { n: number; d: number; chat: string; kind: string; key: string | null; payload: unknown; at: string }[] = [];
+  const flush = async () => {
+    if (rows.length === 0) return;
+    const { rows: stored } = await db.query<{ n: number }>({
+      name: 'pg-inbox-accept',
+      text: `WITH w AS (
+               SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(n integer, chat text, kind text, key text, payload jsonb, at timestamptz)
+             ), claimed AS (
+               INSERT INTO processed_messages (message_id, chat, processed_at) SELECT key, chat, at FROM w WHERE key IS NOT NULL ORDER BY n
+               ON CONFLICT DO NOTHING RETURNING message_id
+             ), kept AS (
+               SELECT * FROM w WHERE key IS NULL OR key IN (SELECT message_id FROM claimed)
+             ), added AS (
+               INSERT INTO inbox (chat, kind, payload, not_before, created_at) SELECT chat, kind, payload, at, at FROM kept ORDER BY n RETURNING 1
+             )
+             SELECT n FROM kept`,
+      values: [JSON.stringify(rows)],
+    });
+    const kept = new Set(stored.map((r) => r.n));
+    for (const r of rows) {
+      if (kept.has(r.n)) results[r.d].chats.add(r.chat);
+      else results[r.d].duplicates++;
+    }
+    rows.length = 0;
+  };
+  for (const [d, { work, at }] of deliveries.entries()) {
+    for (const w of work) {
+      const chat = workChat(w);
+      const key = w.kind === 'message' ? messageKey(w.message.id) : null;
+      if (key !== null && seen.has(key)) {
+        results[d].duplicates++;
         continue;
       }
+      if (key !== null) seen.add(key);
+      if (w.kind === 'message' && w.message.attachment) {
+        // In order: what waits is written first, then this message with its bytes.
+        await flush();
+        const claimed = await one(db, 'pg-claim-id', 'INSERT INTO processed_messages (message_id, chat, processed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1 AS ok', [key, chat, at]);
+        if (!claimed) {
+          results[d].duplicates++;
+          continue;
+        }
+        await keepAttachment(db, w, at);
+        await db.query({ name: 'pg-inbox-add', text: 'INSERT INTO inbox (chat, kind, payload, not_before, created_at) VALUES ($1, $2, $3, $4, $4)', values: [chat, w.kind, workPayload(w), at] });
+        results[d].chats.add(chat);
+        continue;
+      }
+      rows.push({ n: rows.length, d, chat, kind: w.kind, key, payload: JSON.parse(workPayload(w)), at: at.toISOString() });
     }
-    await keepAttachment(db, w, at);
-    await db.query({ name: 'pg-inbox-add', text: 'INSERT INTO inbox (chat, kind, payload, not_before, created_at) VALUES ($1, $2, $3, $4, $4)', values: [chat, w.kind, workPayload(w), at] });
-    chats.add(chat);
   }
-  return { chats: [...chats], duplicates };
+  await flush();
+  return results.map((r) => ({ chats: [...r.chats], duplicates: r.duplicates }));
 }
 
 /**
@@ -167,11 +209,7 @@ export class PostgresStore implements Store {
       while (this.accepting.length > 0) {
         const batch = this.accepting.splice(0, MAX_GROUP);
         try {
-          const results = await this.transaction(async (db) => {
-            const out: Accepted[] = [];
-            for (const b of batch) out.push(await storeWork(db, b.work, b.at));
-            return out;
-          });
+          const results = await this.transaction((db) => storeWork(db, batch));
           batch.forEach((b, i) => b.resolve(results[i]));
         } catch (err) {
           if (batch.length === 1) {
@@ -179,7 +217,7 @@ export class PostgresStore implements Store {
             continue;
           }
           for (const b of batch) {
-            await this.transaction((db) => storeWork(db, b.work, b.at)).then(b.resolve, b.reject);
+            await this.transaction((db) => storeWork(db, [b])).then(([result]) => b.resolve(result), b.reject);
           }
         }
       }
