@@ -24,7 +24,7 @@ export interface BenchResult {
   readonly corpus: { examples: number; intents: number; vocabulary: number };
   readonly puente: { trainMs: number; accuracy: number; latencyUs: Latency };
   readonly natural: { trainMs: number; accuracy: number; latencyUs: Latency };
-  readonly turns: { readonly sqlite: readonly TurnsFigure[]; readonly postgres: readonly (TurnsFigure & { servers: number; inbox?: boolean })[] | { error: string } };
+  readonly turns: { readonly sqlite: readonly TurnsFigure[]; readonly postgres: readonly PostgresFigure[] | { error: string } };
   readonly memory: readonly { chats: number; rssMb: number }[] | { error: string };
   readonly startup: { firstStartMs: number; readyMs: number; rssMb: number } | { error: string };
 }
@@ -123,29 +123,55 @@ function benchDatabaseUrl(config: Config): string {
   return process.env.BENCH_DATABASE_URL ?? config.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/test';
 }
 
-/** One server and two server processes on one fresh schema each; the schema is dropped after. */
-async function benchPostgres(config: Config): Promise<(TurnsFigure & { servers: number; inbox?: boolean })[] | { error: string }> {
+/** Rounds of every turns measurement; each figure is the median round (the machine's speed drifts between runs). */
+const ROUNDS = 3;
+
+/** The round with the median turns per second, with every round's figure. */
+function median<T extends TurnsFigure>(runs: readonly T[]): T {
+  const sorted = [...runs].sort((x, y) => x.perSecond - y.perSecond);
+  return { ...sorted[Math.floor(sorted.length / 2)], runs: runs.map((r) => r.perSecond) };
+}
+
+type PostgresFigure = TurnsFigure & { servers: number; inbox?: boolean };
+
+/**
+ * One server and two server processes, then one server through the inbox, each run on a fresh schema (dropped after);
+ * the three interleaved, {@link ROUNDS} times.
+ */
+async function benchPostgres(config: Config): Promise<PostgresFigure[] | { error: string }> {
   const base = new URL(benchDatabaseUrl(config));
-  const results: (TurnsFigure & { servers: number; inbox?: boolean })[] = [];
   // One server and two on the direct path, then one server as the Cloud API webhook runs it (through the inbox).
-  for (const [servers, inbox] of [[1, false], [2, false], [1, true]] as const) {
-    const schema = `puente_bench_${randomBytes(4).toString('hex')}`;
-    base.searchParams.set('schema', schema);
-    const url = base.toString();
-    let store: PostgresStore | undefined;
-    try {
-      store = await PostgresStore.connect(url, { max: 1 }); // creates and migrates the schema
-      await store.close();
-      results.push(await postgresTurns(url, servers, 8_000, 32, inbox));
-    } catch (err) {
-      return { error: `PostgreSQL at ${base.host} not measured: ${(err as Error).message.split('\n')[0]}` };
-    } finally {
-      const cleaner = await PostgresStore.connect(url, { max: 1 }).catch(() => undefined);
-      await cleaner?.dropSchema();
-      await cleaner?.close();
+  const kinds = [[1, false], [2, false], [1, true]] as const;
+  const runs: PostgresFigure[][] = kinds.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [k, [servers, inbox]] of kinds.entries()) {
+      const schema = `puente_bench_${randomBytes(4).toString('hex')}`;
+      base.searchParams.set('schema', schema);
+      const url = base.toString();
+      try {
+        const store = await PostgresStore.connect(url, { max: 1 }); // creates and migrates the schema
+        await store.close();
+        runs[k].push(await postgresTurns(url, servers, 8_000, 32, inbox));
+      } catch (err) {
+        return { error: `PostgreSQL at ${base.host} not measured: ${(err as Error).message.split('\n')[0]}` };
+      } finally {
+        const cleaner = await PostgresStore.connect(url, { max: 1 }).catch(() => undefined);
+        await cleaner?.dropSchema();
+        await cleaner?.close();
+      }
     }
   }
-  return results;
+  return runs.map(median);
+}
+
+/** SQLite turns, one chat at a time and 32, interleaved, {@link ROUNDS} times. */
+async function benchSqlite(): Promise<TurnsFigure[]> {
+  const runs: TurnsFigure[][] = [[], []];
+  for (let round = 0; round < ROUNDS; round++) {
+    runs[0].push(await sqliteTurns(10_000, 1));
+    runs[1].push(await sqliteTurns(20_000, 32));
+  }
+  return runs.map(median);
 }
 
 /** Runs every benchmark and prints a table (or JSON). */
@@ -154,7 +180,7 @@ export async function runBench(config: Config, opts: { json: boolean }, io: Io):
   const { train, test } = split(corpus.examples);
   const puente = benchPuente(train, test);
   const natural = benchNatural(train, test);
-  const sqlite = [await sqliteTurns(10_000, 1), await sqliteTurns(20_000, 32)];
+  const sqlite = await benchSqlite();
   const postgres = await benchPostgres(config);
   const memory = await memoryByChats([20_000, 100_000]).catch((err: Error) => ({ error: err.message }));
   const startup = await benchStartup();
@@ -171,15 +197,21 @@ export async function runBench(config: Config, opts: { json: boolean }, io: Io):
 }
 
 /** Two servers' turns per second next to one's, on the direct path. */
-function twoServers(figures: readonly (TurnsFigure & { servers: number; inbox?: boolean })[]): string[] {
+function twoServers(figures: readonly PostgresFigure[]): string[] {
   const one = figures.find((f) => f.servers === 1 && !f.inbox);
   const two = figures.find((f) => f.servers === 2 && !f.inbox);
-  return one && two ? [`  two servers: ${(two.perSecond / one.perSecond).toFixed(2)} × one (the database server runs on the same ${cpus().length} cores)`] : [];
+  if (!one || !two) return [];
+  // Each round's two servers next to the same round's one (the machine's speed drifts between rounds).
+  const ratios = one.runs && two.runs ? one.runs.map((n, i) => two.runs![i] / n) : [two.perSecond / one.perSecond];
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const each = ratios.length > 1 ? ` (median of ${ratios.map((r) => r.toFixed(2)).join(', ')})` : '';
+  return [`  two servers: ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} × one${each}; the database server runs on the same ${cpus().length} cores`];
 }
 
 function formatBench(r: BenchResult): string {
   const lat = (l: Latency) => `p50 ${l.p50} µs   p99 ${l.p99} µs   mean ${l.mean} µs`;
   const busy = (t: TurnsFigure) => (t.machineBusy === undefined ? '' : `   machine CPU ${Math.round(t.machineBusy * 100)}% busy`);
+  const rounds = (t: TurnsFigure) => (t.runs ? ` (median of ${t.runs.join(', ')})` : '');
   const s = r.startup;
   return [
     `Corpus: ${r.corpus.examples} examples, ${r.corpus.intents} intents, ${r.corpus.vocabulary} features; 80/20 stratified split`,
@@ -190,12 +222,12 @@ function formatBench(r: BenchResult): string {
     `  target: p99 ≤ 100 µs`,
     '',
     'Full turns (message id claimed, classify, dialogue, durable write, reply sent and recorded as sent):',
-    ...r.turns.sqlite.map((t) => `  SQLite, ${t.concurrency} chat${t.concurrency > 1 ? 's' : ''} at a time: ${t.perSecond} turns/s over ${t.count}   ${lat(t.latencyUs)}${busy(t)}`),
+    ...r.turns.sqlite.map((t) => `  SQLite, ${t.concurrency} chat${t.concurrency > 1 ? 's' : ''} at a time: ${t.perSecond} turns/s${rounds(t)} over ${t.count}   ${lat(t.latencyUs)}${busy(t)}`),
     '  target: ≥ 5,000 turns/s',
     ...('error' in r.turns.postgres
       ? [`  ${r.turns.postgres.error}`]
       : [
-        ...r.turns.postgres.map((t) => `  PostgreSQL, ${t.servers} server${t.servers > 1 ? 's' : ''} × ${t.concurrency} chats at a time${t.inbox ? ', each message through the inbox first (Cloud API webhook)' : ''}: ${t.perSecond} turns/s over ${t.count}   ${lat(t.latencyUs)}${busy(t)}`),
+        ...r.turns.postgres.map((t) => `  PostgreSQL, ${t.servers} server${t.servers > 1 ? 's' : ''} × ${t.concurrency} chats at a time${t.inbox ? ', each message through the inbox first (Cloud API webhook)' : ''}: ${t.perSecond} turns/s${rounds(t)} over ${t.count}   ${lat(t.latencyUs)}${busy(t)}`),
         ...twoServers(r.turns.postgres),
       ]),
     '  targets: one server ≥ 1,500 turns/s; two servers ≥ 1.6 × one',

@@ -35,6 +35,8 @@ export interface TurnsFigure {
   readonly latencyUs: Latency;
   /** How busy the whole machine's CPUs were during the run (0–1): every process, the database server's included. */
   readonly machineBusy?: number;
+  /** When the figure is the median of several rounds: each round's turns per second, in order. */
+  readonly runs?: readonly number[];
 }
 
 /** The machine's CPU time so far, idle and in all (every core, every process). */
