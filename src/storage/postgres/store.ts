@@ -3,6 +3,8 @@
  *
  * - A chat's transaction takes a transaction-scoped advisory lock on the chat, so one chat's messages are handled one
  *   at a time and in order whichever server received them.
+ * - Chats' transactions waiting together are group-committed (groups.ts): one transaction, their statements batched
+ *   (turn-batch.ts); webhooks arriving together are stored together.
  * - Replies and staff notifications are claimed with `FOR UPDATE SKIP LOCKED` and a lease: each goes out once, and
  *   one claimed by a server that died is taken over when its lease ends.
  * - A consultation time can never be held twice: an exclusion constraint on the time range, not only a check.
