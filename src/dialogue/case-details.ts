@@ -99,9 +99,12 @@ function findRelation(text: string): string | undefined {
   return undefined;
 }
 
-const A_NUMBER = /\b(?:a|alien|a\s*number|a\s*no|numero\s*a|a\s*#|#\s*a|a-number)[\s#:.-]*((?:\d[\s-]?){7,8}\d)\b/;
+const A_NUMBER = /\b(?:a|alien|a\s*number|a\s*no|numero\s*a|a\s*#|#\s*a|a-number)[\s#:.-]*(?:(?:es|is)[\s:]+)?((?:\d[\s-]?){7,8}\d)\b/;
 
-/** An A-number written "A123456789", "A-123-456-789", "a number 123 456 789": digits only, 8 or 9 of them. */
+/**
+ * An A-number written "A123456789", "A-123-456-789", "a number 123 456 789", "su número A es 123456789": digits only,
+ * 8 or 9 of them.
+ */
 export function findANumber(text: string): string | undefined {
   const m = A_NUMBER.exec(plain(text));
   if (!m) return undefined;
@@ -209,12 +212,12 @@ const CUES = ['in', 'at', 'near', 'outside of', 'outside', 'in front of', 'en', 
 const NOUN_PLACE = new RegExp(
   `(?:^|[^\\p{L}])(?:${CUES.join('|')})\\s+(?:the |his |her |my |our |their |la |el |su |mi |los |las |un |una |del )?` +
   `((?:${PLACE_NOUNS})(?![\\p{L}])(?: (?:in|of|en|de|del)(?: (?:mi|su|la|el|my|his|her))? \\p{L}+)?)`,
-  'iu',
+  'giu',
 );
 /** "in Elizabeth", "en Newark": a capitalised place name after a cue word (any case for the cue). */
 const NAMED_PLACE = new RegExp(
   `(?:^|[^\\p{L}])(?:${CUES.map((c) => `[${c[0]}${c[0].toUpperCase()}]${c.slice(1)}`).join('|')})\\s+(?:the |la |el )?(\\p{Lu}\\p{L}+(?: \\p{Lu}\\p{L}+){0,3})`,
-  'u',
+  'gu',
 );
 /**
  * Places clients in the firm's area name, in any case ("en newark", "in jersey city"): the five boroughs and larger
@@ -232,26 +235,33 @@ const KNOWN_PLACES = [
 /** A known place after a cue word, any case: "en newark", "in jersey city", "in the bronx" (the article is not part of it). */
 const KNOWN_PLACE = new RegExp(
   `(?:^|[^\\p{L}])(?:${CUES.join('|')})\\s+(?:the |la |el )?(${KNOWN_PLACES.join('|')})(?![\\p{L}])`,
-  'iu',
+  'giu',
 );
 const PLACE_SPELLING = new Map(KNOWN_PLACES.map((p) => [foldAccents(p), p]));
 
 const NOT_PLACES = new Set(['ice', 'i', 'english', 'spanish', 'espanol', 'ingles', 'the', 'a-number']);
+const WEEKDAY = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo)$/;
 
-/** Where it happened: "in Elizabeth", "at his job", "en la casa", "afuera del trabajo en Newark". */
+/**
+ * Where it happened: "in Elizabeth", "at his job", "en la casa", "afuera del trabajo en Newark". The place mentioned
+ * first wins ("at his job in Elizabeth" is the job), past what only looks like one: "nació en Guatemala, lo detuvieron
+ * en Elizabeth" is Elizabeth.
+ */
 export function findPlace(text: string): string | undefined {
   const line = text.replace(/\s+/g, ' ');
-  // The place mentioned first wins: "at his job in Elizabeth" is the job, "outside the Home Depot" the store.
-  const known = KNOWN_PLACE.exec(line);
-  const found = [NAMED_PLACE.exec(line), NOUN_PLACE.exec(line), known].filter((x): x is RegExpExecArray => x !== null);
-  const m = found.sort((a, b) => a.index - b.index || b[1].length - a[1].length)[0];
-  if (!m) return undefined;
-  // A known place typed in lower case is shown as it is spelled ("newark" → "Newark").
-  const place = m === known && m[1] === m[1].toLowerCase() ? (PLACE_SPELLING.get(foldAccents(m[1])) ?? m[1]) : m[1].trim();
+  const candidates = [
+    ...[...line.matchAll(NAMED_PLACE)].map((m) => ({ at: m.index, place: m[1].trim() })),
+    ...[...line.matchAll(NOUN_PLACE)].map((m) => ({ at: m.index, place: m[1].trim() })),
+    // A known place typed in lower case is shown as it is spelled ("newark" → "Newark").
+    ...[...line.matchAll(KNOWN_PLACE)].map((m) => ({ at: m.index, place: m[1] === m[1].toLowerCase() ? (PLACE_SPELLING.get(foldAccents(m[1])) ?? m[1]) : m[1] })),
+  ].sort((a, b) => a.at - b.at || b.place.length - a.place.length);
+  return candidates.find((c) => isPlace(c.place))?.place;
+}
+
+/** Not a country, a month, a weekday or a word that only follows "in" ("in English"). */
+function isPlace(place: string): boolean {
   const folded = foldAccents(place);
-  if (NOT_PLACES.has(folded) || findCountry(place) || Object.hasOwn(MONTHS, folded)) return undefined;
-  if (/^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo)$/.test(folded)) return undefined;
-  return place;
+  return !NOT_PLACES.has(folded) && !findCountry(place) && !Object.hasOwn(MONTHS, folded) && !WEEKDAY.test(folded);
 }
 
 const WHEN = new RegExp(

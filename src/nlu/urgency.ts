@@ -144,10 +144,25 @@ const AT_THE_DOOR = new Set([
   'raid', 'raiding', 'redada', 'here', 'aqui', 'aca', 'entering', 'entrando', 'forcing', 'forzando',
 ]);
 
+/** "outside"/"afuera" followed by one of these says where it happened ("afuera del trabajo"), not that agents are there. */
+const OUTSIDE = new Set(['outside', 'afuera']);
+const BETWEEN = new Set(['of', 'the', 'his', 'her', 'my', 'their', 'a', 'de', 'del', 'la', 'el', 'su', 'mi', 'un', 'una']);
+const ELSEWHERE = new Set([
+  'work', 'job', 'jobsite', 'store', 'court', 'courthouse', 'church', 'school', 'station', 'depot', 'shop', 'restaurant', 'factory',
+  'trabajo', 'chamba', 'tienda', 'corte', 'iglesia', 'escuela', 'estacion', 'parada', 'restaurante', 'fabrica', 'taller',
+]);
+
 /**
  * True when the message says agents are at the door or a raid is under way right now: in a case that is already
- * open, that is a new emergency (the rights again, staff alerted again), not one more detail.
+ * open, that is a new emergency (the rights again, staff alerted again), not one more detail. "Outside" a workplace,
+ * a court or a store says where someone was taken ("lo agarraron afuera del trabajo"), not that agents are here.
  */
 export function atTheDoor(tokens: readonly string[]): boolean {
-  return tokens.some((t) => AT_THE_DOOR.has(t));
+  return tokens.some((t, i) => AT_THE_DOOR.has(t) && !(OUTSIDE.has(t) && placeAfter(tokens, i + 1)));
+}
+
+function placeAfter(tokens: readonly string[], from: number): boolean {
+  let i = from;
+  while (i < tokens.length && BETWEEN.has(tokens[i])) i++;
+  return ELSEWHERE.has(tokens[i]) || (tokens[i] === 'home' && tokens[i + 1] === 'depot');
 }

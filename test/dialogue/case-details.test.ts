@@ -40,6 +40,8 @@ describe('each reader', () => {
   it.each([
     ['A-123-456-789', '123456789'],
     ['numero A 12345678', '12345678'],
+    ['su número A es 123456789', '123456789'],
+    ['his A number is A-098-765-432', '098765432'],
     ['call me at 555-123-4567', undefined],
     ['A 12345', undefined],
   ])('A-number in "%s"', (text, expected) => expect(findANumber(text)).toBe(expected));
@@ -69,6 +71,9 @@ describe('each reader', () => {
     ['lo detuvieron en el bronx', 'Bronx'],
     ['in the bronx', 'Bronx'],
     ['en elizabethtown gas', undefined],
+    // A country or a date before the place is passed over, not taken for it.
+    ['nació el 3 de mayo de 1985 en Guatemala, lo detuvieron en Elizabeth NJ', 'Elizabeth NJ'],
+    ['born in Mexico, picked up at his job in Newark', 'job in Newark'],
   ])('place in "%s"', (text, expected) => expect(findPlace(text)).toBe(expected));
 
   it.each([

@@ -166,6 +166,22 @@ describe('an urgent case that listens', () => {
     for (const reply of replies.slice(2)) expect(reply).not.toMatch(/You are welcome|Received|Got it|Thank you/);
   });
 
+  it('where it happened, the A-number said as a sentence, and a country before the place are details, not a new emergency', async () => {
+    await say('d6', 'ICE se llevó a mi esposo esta mañana, ayuda');
+    const before = (await staffInbox()).length;
+    const first = await say('d6', 'Se llama José Luis Pérez, nació el 3 de mayo de 1985 en Guatemala, lo detuvieron en Elizabeth NJ');
+    expect(first).toContain('de Guatemala');
+    expect(first).toContain('Elizabeth NJ');
+    expect(await say('d6', 'su numero A es 123456789')).toContain('número A 123456789');
+    // "afuera del trabajo" says where he was taken: the case hears it, staff are not alerted again.
+    const where = await say('d6', 'lo agarraron afuera del trabajo en Newark');
+    expect(where).not.toContain(RIGHTS.es);
+    const after = await staffInbox();
+    expect(after.slice(before).some((n) => n.includes('reported again'))).toBe(false);
+    const [handoff] = await urgentHandoffs('d6');
+    expect(handoff.details).toMatchObject({ name: 'José Luis Pérez', country: 'Guatemala', place: 'trabajo en Newark', aNumber: '123456789' }); // the latest place told
+  });
+
   it('messages held by the flood limit during the case go to the case: details read, one reply, nothing offered as a menu', async () => {
     await say('d5', 'se llevaron a mi esposo ahorita los de la migra');
     const replies: string[] = [];
