@@ -4,6 +4,7 @@
  * them back at start instead of waiting for them to run out.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 /** This process's sender name on `host`. */
 export function senderName(host: string, pid: number): string {
@@ -24,12 +25,25 @@ export function deadOnThisHost(owners: readonly string[], self: string, host: st
   });
 }
 
-/** Whether a process with this id runs on this machine (one we may not signal still runs). */
+/**
+ * Whether a process with this id runs on this machine (one we may not signal still runs). A process killed but not yet
+ * reaped by its parent (a zombie, as under an init that reaps late) no longer runs: seen on Linux in /proc.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !zombie(pid);
+}
+
+function zombie(pid: number): boolean {
+  try {
+    // "pid (name) S …": the state follows the last ")" (a name may hold one).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc here: signalling said it runs
   }
 }

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { deadOnThisHost, processAlive, senderName } from '../../src/turn/claims';
 
 describe('claims of an earlier run on this machine', () => {
@@ -12,5 +14,21 @@ describe('claims of an earlier run on this machine', () => {
   it('names a sender by host and process, and knows this process runs', () => {
     expect(senderName('web-1', 4242)).toMatch(/^web-1:4242:[0-9a-f]{6}$/);
     expect(processAlive(process.pid)).toBe(true);
+  });
+
+  // Seen walking a crash through the real server: a server killed with kill -9 stayed a zombie for seconds (its parent
+  // gone, the machine's init reaping late), so its successor kept waiting for the dead server's claims to run out.
+  (existsSync('/proc/self/stat') ? it : it.skip)('a process killed but not yet reaped (a zombie) no longer runs', async () => {
+    // sh starts a sleep, prints its id, then becomes another sleep that never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 30 & echo $!; exec sleep 10'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number(await new Promise<string>((done) => parent.stdout.once('data', (b: Buffer) => done(b.toString().trim()))));
+      expect(processAlive(pid)).toBe(true);
+      process.kill(pid, 'SIGKILL');
+      await new Promise((done) => setTimeout(done, 200));
+      expect(processAlive(pid)).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });
