@@ -3,16 +3,13 @@
  * sessions, sign-in failures, audit, notes, media (kept out of the inbox payload and linked to the transcript line),
  * clients and search, settings, answers marked wrong, erasure and the retention purge of all of it.
  */
-import { join } from 'node:path';
 import { initialState } from '../../src/dialogue/engine';
 import type { InboundMessage } from '../../src/dialogue/types';
 import { ERASURE_SCOPE } from '../../src/privacy/erasure';
 import { retentionPlan } from '../../src/privacy/retention';
-import { SqliteStore } from '../../src/storage/sqlite/store';
 import type { Store } from '../../src/store';
 import { TurnApplier } from '../../src/turn/apply';
-import { tempDir } from '../helpers';
-import { postgresAvailable, postgresStore } from '../support/postgres';
+import { storeBackends } from '../support/backends';
 
 const at = new Date('2026-11-30T15:00:00Z');
 const later = (ms: number) => new Date(at.getTime() + ms);
@@ -29,14 +26,7 @@ async function turn(store: Store, m: InboundMessage, intent: string | null, conf
   }));
 }
 
-const backends: [string, () => Promise<{ store: Store; dispose: () => Promise<void> }>][] = [
-  ['sqlite', async () => {
-    const tmp = tempDir();
-    const store = SqliteStore.open(join(tmp.dir, 'puente.db'));
-    return { store, dispose: async () => { await store.close(); tmp.remove(); } };
-  }],
-];
-if (postgresAvailable) backends.push(['postgres', async () => postgresStore()]);
+const backends = storeBackends();
 
 describe.each(backends)('%s desk store', (_name, make) => {
   let store: Store;

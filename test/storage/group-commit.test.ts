@@ -3,14 +3,12 @@
  * committed before its caller hears of it, one that fails fails alone, and one chat's work still runs in order. On
  * PostgreSQL also: a chat held by another server does not hold up the rest.
  */
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { initialState } from '../../src/dialogue/engine';
 import { SlotTakenError, type Store } from '../../src/store';
 import { PostgresStore } from '../../src/storage/postgres/store';
-import { SqliteStore } from '../../src/storage/sqlite/store';
-import { tempDir } from '../helpers';
-import { describePostgres, postgresAvailable, postgresStore } from '../support/postgres';
+import { storeBackends } from '../support/backends';
+import { describePostgres, postgresStore } from '../support/postgres';
 
 const at = new Date('2026-11-30T15:00:00Z');
 const slot = { start: '2026-12-01T15:00:00.000Z', end: '2026-12-01T15:40:00.000Z' };
@@ -30,14 +28,7 @@ const turn = (store: Store, chat: string, id: string, reply = `reply to ${id}`) 
     });
   });
 
-const backends: [string, () => Promise<{ store: Store; dispose: () => Promise<void> }>][] = [
-  ['sqlite', async () => {
-    const tmp = tempDir();
-    const store = SqliteStore.open(join(tmp.dir, 'puente.db'));
-    return { store, dispose: async () => { await store.close(); tmp.remove(); } };
-  }],
-];
-if (postgresAvailable) backends.push(['postgres', async () => postgresStore()]);
+const backends = storeBackends();
 
 describe.each(backends)('%s group commit', (_name, make) => {
   let b: Awaited<ReturnType<typeof make>>;

@@ -2,19 +2,10 @@
  * The turn runner on both backends, for what only shows on one of them: a NUL character, which a PostgreSQL text
  * value cannot hold, must not make a client's message impossible to store (Meta would deliver it again forever).
  */
-import { join } from 'node:path';
-import { SqliteStore } from '../../src/storage/sqlite/store';
-import { harness, tempDir, type Harness } from '../helpers';
-import type { Store } from '../../src/store';
-import { postgresAvailable, postgresStore } from '../support/postgres';
+import { harness, type Harness } from '../helpers';
+import { storeBackends } from '../support/backends';
 
-const backends: [string, () => Promise<{ store: Store; dispose: () => Promise<void> }>][] = [
-  ['sqlite', async () => {
-    const tmp = tempDir();
-    return { store: SqliteStore.open(join(tmp.dir, 'puente.db')), dispose: async () => tmp.remove() };
-  }],
-];
-if (postgresAvailable) backends.push(['postgres', () => postgresStore()]);
+const backends = storeBackends();
 
 describe.each(backends)('%s: a message with a NUL character', (_name, make) => {
   let backend: Awaited<ReturnType<typeof make>>;
