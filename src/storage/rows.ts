@@ -3,7 +3,7 @@
  * their mapping to the port's records.
  */
 import { createHash } from 'node:crypto';
-import type { CaseDetails, HandoffKind, InboundMessage, MessageType } from '../dialogue/types';
+import type { CaseDetails, HandoffKind, InboundMessage, Interval, MessageType, TurnContext } from '../dialogue/types';
 import type { Lang } from '../nlu/types';
 import type {
   AnswerSample, AuditEntry, ClientSummary, MediaInfo, MediaRecord, NoteRecord, StaffAccount, StaffCredentials, TranscriptEntry,
@@ -60,6 +60,24 @@ export function toConsultation(r: ConsultationRow): ConsultationRecord {
     id: num(r.id), chat: r.chat, status: r.status, mode: r.mode, name: opt(r.name), topic: opt(r.topic), lang: r.lang,
     slot: r.start_at && r.end_at ? { start: iso(r.start_at), end: iso(r.end_at) } : undefined, preference: opt(r.preference),
     note: opt(r.note), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+  };
+}
+
+/**
+ * What a turn knows of its chat, from its rows: the open case (or the last one resolved, when none is open), its
+ * upcoming consultations, and every time already held.
+ */
+export function toTurnContext(open: HandoffRow | undefined, past: HandoffRow | undefined, mine: readonly ConsultationRow[], busy: Interval[]): TurnContext {
+  const handoff = open ? toHandoff(open) : undefined;
+  const pastCase = !handoff && past ? toHandoff(past) : undefined;
+  return {
+    handoff: handoff && { id: handoff.id, kind: handoff.kind, createdAt: handoff.createdAt, activityAt: handoff.activityAt, lastStaffAt: handoff.lastStaffAt, details: handoff.details },
+    pastCase: pastCase?.resolvedAt ? { kind: pastCase.kind, resolvedAt: pastCase.resolvedAt, details: pastCase.details } : undefined,
+    consultations: mine.map((r) => {
+      const c = toConsultation(r);
+      return { id: c.id, status: c.status as 'requested' | 'confirmed', mode: c.mode, slot: c.slot, preference: c.preference };
+    }),
+    busy,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { ANSWER_COLUMNS, CLIENT_COLUMNS, NOT_ANSWERS } from '../desk-sql';
-import { inTransaction } from './transaction';
+import { inTransaction, type Queryable } from './transaction';
 import type {
   AnswerSample, AuditEntry, ClientSummary, ConsultationRecord, DeskStore, MediaRecord, NewAudit, NewMedia, NewNote, NewSession, NoteRecord,
   SessionRecord, StaffAccount, StaffCredentials, StaffRole,
@@ -13,8 +13,6 @@ import {
   iso, likePattern, messageKey, phoneDigits, toAnswer, toAudit, toClient, toConsultation, toCredentials, toMedia, toNote, toStaff,
   type AnswerRow, type AuditRow, type ClientRow, type ConsultationRow, type MediaRow, type NoteRow, type StaffRow,
 } from '../rows';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 const UNIQUE_VIOLATION = '23505';
 async function rows<T extends QueryResultRow>(db: Queryable, text: string, values: unknown[] = []): Promise<T[]> {

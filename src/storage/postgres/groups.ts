@@ -14,8 +14,8 @@
  *   the failing one runs alone, so its outcome and its error are its own, as if it had never been grouped.
  */
 import type { Pool, PoolClient } from 'pg';
-import { inTransaction } from './transaction';
-import { TurnBatch, type Queryable } from './turn-batch';
+import { inTransaction, type Queryable } from './transaction';
+import { TurnBatch } from './turn-batch';
 
 /** One chat's transaction body: its queries on the connection, its turn's load and write through the group's batch (none alone). */
 export type ChatWork<T> = (db: Queryable, batch?: TurnBatch) => Promise<T>;
@@ -64,9 +64,7 @@ export class ChatGroups {
   }
 
   private pump(): void {
-    // While a group runs, a single turn waits for the next one to be grouped (a busy server commits less often); an
-    // idle server starts at once.
-    while (this.running < this.options.groups && this.waiting.length > (this.running > 0 ? 1 : 0)) {
+    while (this.running < this.options.groups && this.waiting.length > 0) {
       const group = this.take();
       if (group.length === 0) return; // only chats already running are waiting
       this.running++;

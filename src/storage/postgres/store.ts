@@ -13,7 +13,7 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { delegateDesk } from '../desk-delegate';
 import { ChatGroups, type GroupOptions } from './groups';
-import { inTransaction } from './transaction';
+import { inTransaction, type Queryable } from './transaction';
 import { finishInboxItems, loadTurns, nextInboxItems, writeTurns, type TurnBatch } from './turn-batch';
 import type { ConversationState, Effect, Interval, TurnContext } from '../../dialogue/types';
 import type { Lang } from '../../nlu/types';
@@ -28,7 +28,7 @@ import {
   type NoteRecord,
 } from '../../store';
 import {
-  ERASED_CHAT, iso, messageKey, toConsultation, toFailed, toHandoff, toNotification, toOutbox, workChat, workPayload,
+  ERASED_CHAT, iso, messageKey, toConsultation, toFailed, toHandoff, toNotification, toOutbox, toTurnContext, workChat, workPayload,
   type ConsultationRow, type FailedRow, type HandoffRow, type NotificationRow, type OutboxRow, toTranscript, type TranscriptRow,
 } from '../rows';
 import { addAudit, addMedia, addNote, mediaFor, PostgresDesk } from './desk';
@@ -41,8 +41,6 @@ async function keepAttachment(db: Queryable, work: InboxWork, at: Date): Promise
   if (media) await addMedia(db, work.message.chat, media);
 }
 
-/** Something that runs queries: the pool or one client inside a transaction. */
-type Queryable = Pick<PoolClient, 'query'>;
 
 /** What storing inbound work did: the chats that got work, and the messages already accepted before. */
 type Accepted = { chats: string[]; duplicates: number };
@@ -110,12 +108,11 @@ async function storeWork(db: Queryable, deliveries: readonly { work: readonly In
 }
 
 /**
- * Turn groups running at a time by default, and turns in one group at most (see {@link ChatGroups}). One group at a
- * time makes the largest groups: measured on the bench (2 cores, local server), one server did most turns per second
- * with one (about 1,900), fewer with two (1,800), four (1,550) or eight (1,200), and left the most CPU to others.
+ * How turns are grouped (see {@link ChatGroups}): one group at a time, of 32 turns at most. One group at a time makes
+ * the largest groups: measured on the bench (2 cores, local server), one server did most turns per second with one
+ * (about 1,900), fewer with two (1,800), four (1,550) or eight (1,200), and left the most CPU to others.
  */
-const DEFAULT_GROUPS = 1;
-const MAX_GROUP = 32;
+const TURN_GROUPS: GroupOptions = { groups: 1, maxGroup: 32 };
 
 const ACTIVE = `status IN ('requested', 'confirmed')`;
 /** PostgreSQL's code for an exclusion constraint violation (two consultations at one time). */
@@ -161,11 +158,10 @@ export class PostgresStore implements Store {
    * Connects, creates the schema if needed and migrates it. `DATABASE_URL` may end with `?schema=name` to keep
    * Puente's tables in their own schema. Rejects with the connection error when the server does not answer.
    */
-  static async connect(url: string, options: { max?: number; groups?: number } = {}): Promise<PostgresStore> {
+  static async connect(url: string, options: { max?: number } = {}): Promise<PostgresStore> {
     const { connectionString, schema } = parseDatabaseUrl(url);
-    const max = options.max ?? 10;
     // Every connection starts in Puente's schema (set at connect time, before any query).
-    const pool = new Pool({ connectionString, max, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000, options: `-c search_path=${schema}` });
+    const pool = new Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000, options: `-c search_path=${schema}` });
     // A connection that breaks while idle must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     const client = await pool.connect();
@@ -179,9 +175,7 @@ export class PostgresStore implements Store {
       throw err;
     }
     client.release();
-    // Groups of turns leave connections free for the outbox, notifications, the desk and chats held elsewhere.
-    const groups = options.groups ?? Math.max(1, Math.min(DEFAULT_GROUPS, max - 2));
-    return new PostgresStore(pool, schema, { groups, maxGroup: MAX_GROUP });
+    return new PostgresStore(pool, schema, TURN_GROUPS);
   }
 
   /** Runs `fn` in a transaction; `begin` may add statements to the opening round trip (the chat's lock). */
@@ -209,7 +203,7 @@ export class PostgresStore implements Store {
     this.acceptRunning = true;
     try {
       while (this.accepting.length > 0) {
-        const batch = this.accepting.splice(0, MAX_GROUP);
+        const batch = this.accepting.splice(0, TURN_GROUPS.maxGroup);
         try {
           const results = await this.transaction((db) => storeWork(db, batch));
           batch.forEach((b, i) => b.resolve(results[i]));
@@ -590,19 +584,12 @@ class PostgresChatTx implements ChatTx {
       `SELECT *, chat = $1 AS mine FROM consultations WHERE ${ACTIVE} AND (end_at > $2 OR (chat = $1 AND end_at IS NULL)) ORDER BY start_at NULLS LAST, id`,
       [this.chat, now],
     );
-    const open = handoffs.find((h) => h.status === 'open');
-    const past = open ? undefined : handoffs.find((h) => h.status === 'resolved');
-    const handoff = open ? toHandoff(open) : undefined;
-    const pastCase = past ? toHandoff(past) : undefined;
-    return {
-      handoff: handoff && { id: handoff.id, kind: handoff.kind, createdAt: handoff.createdAt, activityAt: handoff.activityAt, lastStaffAt: handoff.lastStaffAt, details: handoff.details },
-      pastCase: pastCase?.resolvedAt ? { kind: pastCase.kind, resolvedAt: pastCase.resolvedAt, details: pastCase.details } : undefined,
-      consultations: consultations.filter((c) => c.mine).map((r) => {
-        const c = toConsultation(r);
-        return { id: c.id, status: c.status as 'requested' | 'confirmed', mode: c.mode, slot: c.slot, preference: c.preference };
-      }),
-      busy: consultations.filter((c) => c.start_at && c.end_at).map((c) => ({ start: iso(c.start_at!), end: iso(c.end_at!) })),
-    };
+    return toTurnContext(
+      handoffs.find((h) => h.status === 'open'),
+      handoffs.find((h) => h.status === 'resolved'),
+      consultations.filter((c) => c.mine),
+      consultations.filter((c) => c.start_at && c.end_at).map((c) => ({ start: iso(c.start_at!), end: iso(c.end_at!) })),
+    );
   }
 
   async saveState(state: ConversationState, at: Date): Promise<void> {

@@ -1,6 +1,9 @@
 /** One transaction on one pooled client: BEGIN (or `begin`, which may add statements to that round trip), COMMIT. */
 import type { Pool, PoolClient } from 'pg';
 
+/** Something that runs queries: the pool, one client inside a transaction, or a group's connection. */
+export type Queryable = Pick<PoolClient, 'query'>;
+
 /**
  * Runs `fn` in a transaction on one client of `pool`, committed when it resolves and rolled back when it throws (the
  * error is rethrown). `begin` is the opening statement, sent as one round trip.

@@ -4,13 +4,11 @@
  * while they wait on each other goes to the database together, one statement per kind, so a group of many turns costs
  * a few round trips, not several per turn. A turn alone uses the same statements with one chat.
  */
-import type { PoolClient } from 'pg';
+import type { Queryable } from './transaction';
 import type { ConversationState } from '../../dialogue/types';
 import type { InboxItem, OutboxEntry, TurnLoad, TurnWrite } from '../../store';
-import { iso, messageKey, toConsultation, toHandoff, toInboxItem, type ConsultationRow, type HandoffRow, type InboxRow } from '../rows';
+import { iso, messageKey, toInboxItem, toTurnContext, type ConsultationRow, type HandoffRow, type InboxRow } from '../rows';
 
-/** Something that runs queries. */
-export type Queryable = Pick<PoolClient, 'query'>;
 
 const ACTIVE = `status IN ('requested', 'confirmed')`;
 
@@ -69,19 +67,9 @@ export async function loadTurns(db: Queryable, requests: readonly LoadRequest[])
 }
 
 function toTurnLoad(row: LoadRow): TurnLoad {
-  const handoff = row.open ? toHandoff(row.open) : undefined;
-  const pastCase = !handoff && row.past ? toHandoff(row.past) : undefined;
   return {
     state: row.state ?? undefined,
-    context: {
-      handoff: handoff && { id: handoff.id, kind: handoff.kind, createdAt: handoff.createdAt, activityAt: handoff.activityAt, lastStaffAt: handoff.lastStaffAt, details: handoff.details },
-      pastCase: pastCase?.resolvedAt ? { kind: pastCase.kind, resolvedAt: pastCase.resolvedAt, details: pastCase.details } : undefined,
-      consultations: (row.mine ?? []).map((r) => {
-        const c = toConsultation(r);
-        return { id: c.id, status: c.status as 'requested' | 'confirmed', mode: c.mode, slot: c.slot, preference: c.preference };
-      }),
-      busy: (row.busy ?? []).map((b) => ({ start: iso(b.start), end: iso(b.end) })),
-    },
+    context: toTurnContext(row.open ?? undefined, row.past ?? undefined, row.mine ?? [], (row.busy ?? []).map((b) => ({ start: iso(b.start), end: iso(b.end) }))),
     queued: row.queued,
     unsent: row.unsent,
     claimed: row.claimed,

@@ -18,7 +18,7 @@ import {
 } from '../../store';
 import type { Interval } from '../../dialogue/types';
 import {
-  ERASED_CHAT, messageKey, toConsultation, toFailed, toHandoff, toInboxItem, toNotification, toOutbox, workChat, workPayload,
+  ERASED_CHAT, messageKey, toConsultation, toFailed, toHandoff, toInboxItem, toTurnContext, toNotification, toOutbox, workChat, workPayload,
   type ConsultationRow, type FailedRow, type HandoffRow, type InboxRow, type NotificationRow, type OutboxRow, toTranscript, type TranscriptRow,
 } from '../rows';
 import { addAudit, addMedia, addNote, mediaFor, SqliteDesk, type DeskStatements } from './desk';
@@ -654,20 +654,7 @@ class SqliteChatTx implements ChatTx {
     this.live();
     const iso = now.toISOString();
     const open = this.q.openHandoff.get(this.chat);
-    const past = open ? undefined : this.q.pastCase.get(this.chat);
-    const handoff = open ? toHandoff(open) : undefined;
-    const pastCase = past ? toHandoff(past) : undefined;
-    return {
-      handoff: handoff && {
-        id: handoff.id, kind: handoff.kind, createdAt: handoff.createdAt, activityAt: handoff.activityAt, lastStaffAt: handoff.lastStaffAt, details: handoff.details,
-      },
-      pastCase: pastCase?.resolvedAt ? { kind: pastCase.kind, resolvedAt: pastCase.resolvedAt, details: pastCase.details } : undefined,
-      consultations: this.q.upcoming.all(this.chat, iso).map((r) => {
-        const c = toConsultation(r);
-        return { id: c.id, status: c.status as 'requested' | 'confirmed', mode: c.mode, slot: c.slot, preference: c.preference };
-      }),
-      busy: this.q.busy.all(iso),
-    };
+    return toTurnContext(open, open ? undefined : this.q.pastCase.get(this.chat), this.q.upcoming.all(this.chat, iso), this.q.busy.all(iso));
   }
 
   async saveState(state: ConversationState, at: Date): Promise<void> {
