@@ -66,7 +66,8 @@ export function staffMessage(event: StaffEvent, tz: string): string {
       const h = event.handoff;
       const suffix = event.escalated ? ' (escalated)' : event.again ? ' (reported again)' : '';
       const lines = [`${KIND_LINE[h.kind]}${suffix}`];
-      const who = [LANGUAGE[h.lang], firstName(h.name)].filter(Boolean).join(' · ');
+      // A consultation names the person who booked it (the case may carry a WhatsApp profile name, or another's).
+      const who = [LANGUAGE[h.lang], firstName(event.consultation?.name ?? h.name)].filter(Boolean).join(' · ');
       lines.push(who);
       if (event.consultation) lines.push(consultationLine(event.consultation, tz));
       if (h.summary) lines.push(`"${oneLine(h.summary, 160)}"`);
