@@ -15,7 +15,7 @@ import { retentionPlan } from '../../src/privacy/retention';
 import { SqliteStore } from '../../src/storage/sqlite/store';
 import { TurnApplier } from '../../src/turn/apply';
 import { tempDir } from '../helpers';
-import { postgresAvailable, postgresStore } from '../support/postgres';
+import { dropSchema, postgresAvailable, postgresStore, schemaName, schemaUrl } from '../support/postgres';
 
 const at = new Date('2026-11-30T15:00:00Z'); // Monday 10:00 New York
 const later = (ms: number) => new Date(at.getTime() + ms);
@@ -398,6 +398,22 @@ describe.each(backends)('%s store', (_name, make) => {
     } finally {
       await other.close();
       await pg.dispose();
+    }
+  });
+});
+
+/** Seen in CI: two servers starting together on a new database, one refused by a duplicate schema name. */
+(postgresAvailable ? describe : describe.skip)('postgres: servers starting together on a new schema', () => {
+  it('all connect, and the schema is created and migrated once', async () => {
+    const { PostgresStore } = await import('../../src/storage/postgres/store');
+    const schema = schemaName();
+    const url = schemaUrl(schema);
+    try {
+      const stores = await Promise.all(Array.from({ length: 6 }, () => PostgresStore.connect(url, { max: 1 })));
+      expect(new Set(await Promise.all(stores.map((s) => s.schemaVersion()))).size).toBe(1);
+      await Promise.all(stores.map((s) => s.close()));
+    } finally {
+      await dropSchema(schema);
     }
   });
 });

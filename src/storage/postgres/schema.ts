@@ -216,10 +216,16 @@ export const PG_MIGRATIONS: readonly string[] = [
 /** A fixed key for the migration lock (any server migrating holds it). */
 const MIGRATION_LOCK = 7_413_006_001;
 
-/** Applies pending migrations in `client`'s schema, each in its own transaction. Returns the schema version. */
-export async function migratePostgres(client: PoolClient): Promise<number> {
+/**
+ * Creates `schema` if needed and applies pending migrations in it, each in its own transaction, under the migration
+ * lock: servers starting together on a new database create the schema once (`CREATE SCHEMA IF NOT EXISTS` alone
+ * races: the second fails on a duplicate key). Leaves `client` in `schema`. Returns the schema version.
+ */
+export async function migratePostgres(client: PoolClient, schema: string): Promise<number> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query(`SET search_path TO "${schema}"`);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
     const { rows } = await client.query<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
     for (let version = rows[0]?.version ?? 0; version < PG_MIGRATIONS.length; version++) {

@@ -166,9 +166,7 @@ export class PostgresStore implements Store {
     pool.on('error', () => undefined);
     const client = await pool.connect();
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      await client.query(`SET search_path TO "${schema}"`);
-      await migratePostgres(client);
+      await migratePostgres(client, schema);
     } catch (err) {
       client.release();
       await pool.end();
